@@ -1,0 +1,7 @@
+//! BlackBox's engine: the pure DSP shared by the trainer and the plugin.
+//!
+//! It knows no plugin framework and no ML framework: the trainer exports into [`model`]'s file format and the
+//! plugin streams audio through [`lstm`], [`gate`] and [`resample`]. Everything meant for the audio thread
+//! allocates only at construction.
+
+pub mod model;

@@ -1,0 +1,24 @@
+//! The `.bbx` model file: a one-layer LSTM -> Dense(1) and everything known about how it was made.
+//!
+//! Layout on disk (all integers little-endian):
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 0..8 | magic `BLKBOXM\0` |
+//! | 8..10 | format version (u16) |
+//! | 10..14 | payload length in bytes (u32) |
+//! | 14..18 | CRC-32 of the payload |
+//! | 18.. | payload: `bincode` (standard config) of [`ModelFile`] via serde |
+//!
+//! The checksum turns a bit flip anywhere in the payload into a clear error rather than a model that plays
+//! subtly wrong; the length bound keeps a hostile file from asking for gigabytes.
+
+mod error;
+mod file;
+mod metadata;
+mod weights;
+
+pub use error::ModelError;
+pub use file::{FORMAT_VERSION, MAGIC, MAX_PAYLOAD_BYTES, ModelFile};
+pub use metadata::{Gain, ModelMetadata, Provenance, SongScore, TrainingMethod};
+pub use weights::{GATES, LstmWeights, MAX_HIDDEN, MAX_INPUTS};

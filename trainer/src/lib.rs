@@ -1,0 +1,5 @@
+//! BlackBox's trainer: builds stand-in recordings, trains the study's grids, exports models, writes reports.
+//!
+//! Modules follow the way the data flows: recordings in, windows, training, export, evaluation, reports.
+
+pub mod cli;
