@@ -5,3 +5,5 @@
 //! allocates only at construction.
 
 pub mod model;
+pub mod activation;
+pub mod lstm;

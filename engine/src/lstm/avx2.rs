@@ -1,0 +1,136 @@
+//! The LSTM step with 256-bit AVX2 and FMA intrinsics: the same scheme as `avx512`, with 12 ymm accumulators per
+//! chunk because AVX2 has only 16 registers.
+
+use std::arch::x86_64::*;
+
+use super::packed::{Chunk, LstmState, PackedLstm};
+use crate::activation::coeff::*;
+
+const LANES: usize = 8;
+
+/// One time step; see `portable::step` for the contract.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA, and `p` must have been packed with `Kernel::Avx2Fma.layout()`.
+#[target_feature(enable = "avx2,fma")]
+pub(super) unsafe fn step(p: &PackedLstm, state: &mut LstmState, u: &[f32]) -> (f32, f32) {
+    let LstmState { h, c, z } = state;
+    for &chunk in &p.chunks {
+        match chunk.width / LANES {
+            4 => gate_products::<4>(p, chunk, u, h.as_slice(), z.as_mut_slice()),
+            8 => gate_products::<8>(p, chunk, u, h.as_slice(), z.as_mut_slice()),
+            _ => gate_products::<12>(p, chunk, u, h.as_slice(), z.as_mut_slice()),
+        }
+    }
+    update_state(p, z.as_slice(), c.as_mut_slice(), h.as_mut_slice())
+}
+
+/// `z[chunk] = bias + u K + h R` for one chunk of `N` vectors.
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+fn gate_products<const N: usize>(p: &PackedLstm, chunk: Chunk, u: &[f32], h: &[f32], z: &mut [f32]) {
+    debug_assert_eq!(chunk.width, N * LANES);
+    let bias = &p.bias.as_slice()[chunk.start..chunk.start + chunk.width];
+    let weights = p.recurrent_chunk(chunk);
+    // SAFETY: every pointer stays inside a slice checked against `chunk.width` (N vectors); all of them start on
+    // 32-byte boundaries (64-byte buffers, offsets in whole vectors).
+    unsafe {
+        let mut acc = [_mm256_setzero_ps(); N];
+        for (v, a) in acc.iter_mut().enumerate() {
+            *a = _mm256_load_ps(bias.as_ptr().add(v * LANES));
+        }
+        for (i, &ui) in u.iter().enumerate().take(p.inputs) {
+            let row = &p.input_kernel.as_slice()[i * p.cols + chunk.start..][..chunk.width];
+            let ui = _mm256_set1_ps(ui);
+            for (v, a) in acc.iter_mut().enumerate() {
+                *a = _mm256_fmadd_ps(ui, _mm256_load_ps(row.as_ptr().add(v * LANES)), *a);
+            }
+        }
+        for (&hk, row) in h[..p.hidden].iter().zip(weights.chunks_exact(chunk.width)) {
+            let hk = _mm256_set1_ps(hk);
+            for (v, a) in acc.iter_mut().enumerate() {
+                *a = _mm256_fmadd_ps(hk, _mm256_load_ps(row.as_ptr().add(v * LANES)), *a);
+            }
+        }
+        let out = &mut z[chunk.start..chunk.start + chunk.width];
+        for (v, a) in acc.iter().enumerate() {
+            _mm256_store_ps(out.as_mut_ptr().add(v * LANES), *a);
+        }
+    }
+}
+
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+fn update_state(p: &PackedLstm, z: &[f32], c: &mut [f32], h: &mut [f32]) -> (f32, f32) {
+    let hp = p.padded;
+    let dense = p.dense.as_slice();
+    debug_assert!(z.len() == 4 * hp && c.len() == hp && h.len() == hp && dense.len() == hp);
+    // SAFETY: j + LANES <= hp and every slice holds at least hp (z: 4 hp) floats on 32-byte boundaries.
+    unsafe {
+        let mut y = _mm256_setzero_ps();
+        let mut cell_sum = _mm256_setzero_ps();
+        for j in (0..hp).step_by(LANES) {
+            let zp = z.as_ptr().add(j);
+            let i = sigmoid(_mm256_load_ps(zp));
+            let f = sigmoid(_mm256_load_ps(zp.add(hp)));
+            let g = tanh(_mm256_load_ps(zp.add(2 * hp)));
+            let o = sigmoid(_mm256_load_ps(zp.add(3 * hp)));
+            let cell = _mm256_fmadd_ps(f, _mm256_load_ps(c.as_ptr().add(j)), _mm256_mul_ps(i, g));
+            let out = _mm256_mul_ps(o, tanh(cell));
+            _mm256_store_ps(c.as_mut_ptr().add(j), cell);
+            _mm256_store_ps(h.as_mut_ptr().add(j), out);
+            y = _mm256_fmadd_ps(out, _mm256_load_ps(dense.as_ptr().add(j)), y);
+            cell_sum = _mm256_add_ps(cell_sum, cell);
+        }
+        (horizontal_sum(y) + p.dense_bias, horizontal_sum(cell_sum))
+    }
+}
+
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+fn horizontal_sum(v: __m256) -> f32 {
+    let quad = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
+    let pair = _mm_add_ps(quad, _mm_movehl_ps(quad, quad));
+    _mm_cvtss_f32(_mm_add_ss(pair, _mm_shuffle_ps::<1>(pair, pair)))
+}
+
+/// `activation::exp` on 8 lanes (same constants; FMA rounding).
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+pub(crate) fn exp(x: __m256) -> __m256 {
+    // max/min return their second operand when either is NaN; putting x second lets a NaN through.
+    let x = _mm256_min_ps(_mm256_set1_ps(EXP_HI), x);
+    let x = _mm256_max_ps(_mm256_set1_ps(EXP_LO), x);
+    let n = _mm256_round_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(_mm256_mul_ps(
+        x,
+        _mm256_set1_ps(LOG2E),
+    ));
+    let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_HI), x);
+    let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_LO), r);
+    let mut poly = _mm256_set1_ps(P0);
+    for coefficient in [P1, P2, P3, P4, P5] {
+        poly = _mm256_fmadd_ps(poly, r, _mm256_set1_ps(coefficient));
+    }
+    let er = _mm256_fmadd_ps(poly, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0)));
+    // n is in [-126, 127] after the clamp, so 2^n is a normal float made from its exponent bits.
+    let scale = _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_add_epi32(
+        _mm256_cvtps_epi32(n),
+        _mm256_set1_epi32(127),
+    )));
+    _mm256_mul_ps(er, scale)
+}
+
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+pub(crate) fn sigmoid(x: __m256) -> __m256 {
+    let one = _mm256_set1_ps(1.0);
+    _mm256_div_ps(one, _mm256_add_ps(one, exp(_mm256_sub_ps(_mm256_setzero_ps(), x))))
+}
+
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+pub(crate) fn tanh(x: __m256) -> __m256 {
+    let one = _mm256_set1_ps(1.0);
+    let e = exp(_mm256_add_ps(x, x));
+    _mm256_sub_ps(one, _mm256_div_ps(_mm256_set1_ps(2.0), _mm256_add_ps(e, one)))
+}

@@ -1,0 +1,18 @@
+//! The LSTM -> Dense(1) network of a BlackBox model, run sample by sample on the audio thread.
+//!
+//! [`StreamingLstm`] repacks the Keras-layout [`crate::model::LstmWeights`] for the best SIMD kernel this CPU
+//! offers ([`Kernel`], detected at run time, so the shipped binary needs no `-C target-cpu`). Every kernel is
+//! tested against the portable one and against an f64 reference LSTM (`tests/reference_lstm.rs`) within 1e-5.
+
+mod aligned;
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+mod kernel;
+mod packed;
+mod portable;
+mod streaming;
+
+pub use kernel::Kernel;
+pub use streaming::StreamingLstm;

@@ -1,0 +1,57 @@
+//! The LSTM step in plain Rust, written so the compiler vectorises it for whatever the baseline target offers.
+
+use super::packed::{LstmState, PackedLstm};
+use crate::activation::{sigmoid, tanh};
+
+/// Floats per chunk; equals `Kernel::Portable.layout()`'s 8 x 4.
+const CHUNK: usize = 32;
+
+/// One time step: updates `state` from inputs `u` (audio sample, then conditioning) and returns
+/// `(output, sum of the cell state)`; either is non-finite when the state has been poisoned.
+pub(super) fn step(p: &PackedLstm, state: &mut LstmState, u: &[f32]) -> (f32, f32) {
+    let LstmState { h, c, z } = state;
+    let (h, c, z) = (h.as_mut_slice(), c.as_mut_slice(), z.as_mut_slice());
+    for &chunk in &p.chunks {
+        let mut acc = [0.0f32; CHUNK];
+        acc.copy_from_slice(&p.bias.as_slice()[chunk.start..chunk.start + CHUNK]);
+        for (i, &ui) in u.iter().enumerate().take(p.inputs) {
+            let row = &p.input_kernel.as_slice()[i * p.cols + chunk.start..][..CHUNK];
+            for (a, &w) in acc.iter_mut().zip(row) {
+                *a += ui * w;
+            }
+        }
+        for (&hk, row) in h.iter().zip(p.recurrent_chunk(chunk).chunks_exact(CHUNK)) {
+            for (a, &w) in acc.iter_mut().zip(row) {
+                *a += hk * w;
+            }
+        }
+        z[chunk.start..chunk.start + CHUNK].copy_from_slice(&acc);
+    }
+    update_state(p.padded, z, c, h);
+    (dot(h, p.dense.as_slice()) + p.dense_bias, c.iter().sum())
+}
+
+/// The gate nonlinearities and the cell update, shared with the batched kernels.
+#[inline(always)]
+pub(crate) fn update_state(padded: usize, z: &[f32], c: &mut [f32], h: &mut [f32]) {
+    let (zi, rest) = z.split_at(padded);
+    let (zf, rest) = rest.split_at(padded);
+    let (zc, zo) = rest.split_at(padded);
+    for j in 0..padded {
+        let cell = sigmoid(zf[j]) * c[j] + sigmoid(zi[j]) * tanh(zc[j]);
+        c[j] = cell;
+        h[j] = sigmoid(zo[j]) * tanh(cell);
+    }
+}
+
+/// Eight partial sums, so the compiler may vectorise without reordering a single float addition chain.
+#[inline(always)]
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut partial = [0.0f32; 8];
+    for (a8, b8) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        for l in 0..8 {
+            partial[l] += a8[l] * b8[l];
+        }
+    }
+    partial.iter().sum()
+}

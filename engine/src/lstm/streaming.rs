@@ -1,0 +1,112 @@
+//! The LSTM that plays: state carried from sample to sample, one step per sample.
+
+use super::Kernel;
+use super::packed::{LstmState, PackedLstm};
+use crate::model::{LstmWeights, MAX_INPUTS};
+
+/// A one-layer LSTM -> Dense(1) run one sample at a time, as the plugin's audio thread does.
+///
+/// Everything is allocated in [`StreamingLstm::new`]; the processing methods never allocate, lock or panic.
+/// A non-finite input, state or output (a NaN from a host, a state driven to infinity) resets the state and
+/// yields 0.0 for that sample, so one bad sample costs one sample of silence rather than every sample after it.
+#[derive(Clone)]
+pub struct StreamingLstm {
+    kernel: Kernel,
+    packed: PackedLstm,
+    state: LstmState,
+    /// The audio sample followed by the conditioning values (model inputs 2..).
+    inputs: [f32; MAX_INPUTS],
+    hidden_size: usize,
+}
+
+impl StreamingLstm {
+    /// Packs `weights` for the fastest kernel this CPU supports. `weights` are assumed validated
+    /// ([`LstmWeights::validate`], which every loaded model file has passed).
+    pub fn new(weights: &LstmWeights) -> Self {
+        Self::build(weights, Kernel::best())
+    }
+
+    /// Like [`StreamingLstm::new`] with a given kernel; `None` when this CPU cannot run it.
+    pub fn with_kernel(weights: &LstmWeights, kernel: Kernel) -> Option<Self> {
+        kernel.is_available().then(|| Self::build(weights, kernel))
+    }
+
+    fn build(weights: &LstmWeights, kernel: Kernel) -> Self {
+        let (lanes, chunk_vectors) = kernel.layout();
+        let packed = PackedLstm::new(weights, lanes, chunk_vectors);
+        let state = LstmState::new(&packed);
+        StreamingLstm { kernel, packed, state, inputs: [0.0; MAX_INPUTS], hidden_size: weights.hidden_size }
+    }
+
+    pub fn hidden_size(&self) -> usize {
+        self.hidden_size
+    }
+
+    /// Audio plus conditioning values.
+    pub fn input_size(&self) -> usize {
+        self.packed.inputs
+    }
+
+    pub fn kernel(&self) -> Kernel {
+        self.kernel
+    }
+
+    /// "avx512", "avx2+fma" or "portable".
+    pub fn kernel_name(&self) -> &'static str {
+        self.kernel.name()
+    }
+
+    /// Sets model inputs 2.. (e.g. a gain knob), held until changed. Extra values are ignored and missing ones
+    /// keep their previous value (0.0 initially), so a mismatched slice cannot take the audio thread down.
+    pub fn set_conditioning(&mut self, values: &[f32]) {
+        debug_assert_eq!(values.len(), self.packed.inputs - 1, "conditioning length must be input size - 1");
+        let slots = &mut self.inputs[1..self.packed.inputs];
+        let n = slots.len().min(values.len());
+        slots[..n].copy_from_slice(&values[..n]);
+    }
+
+    /// Zeroes the hidden and cell state (the conditioning values are kept).
+    pub fn reset(&mut self) {
+        self.state.reset();
+    }
+
+    pub fn process_sample(&mut self, x: f32) -> f32 {
+        if !x.is_finite() {
+            self.reset();
+            return 0.0;
+        }
+        self.inputs[0] = x;
+        let inputs = &self.inputs[..self.packed.inputs];
+        let (y, cell_sum) = match self.kernel {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `build` only runs with an available kernel, and `packed` used this kernel's layout.
+            Kernel::Avx512 => unsafe { super::avx512::step(&self.packed, &mut self.state, inputs) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            Kernel::Avx2Fma => unsafe { super::avx2::step(&self.packed, &mut self.state, inputs) },
+            _ => super::portable::step(&self.packed, &mut self.state, inputs),
+        };
+        // The cell state can run off to infinity while tanh keeps the output finite; its sum catches that.
+        if y.is_finite() && cell_sum.is_finite() {
+            y
+        } else {
+            self.reset();
+            0.0
+        }
+    }
+
+    /// Processes `input` into `output`; the lengths must match (checked in debug builds; otherwise the shorter
+    /// one decides).
+    pub fn process_block(&mut self, input: &[f32], output: &mut [f32]) {
+        debug_assert_eq!(input.len(), output.len(), "process_block needs equal lengths");
+        for (y, &x) in output.iter_mut().zip(input) {
+            *y = self.process_sample(x);
+        }
+    }
+
+    pub fn process_in_place(&mut self, buffer: &mut [f32]) {
+        for sample in buffer {
+            *sample = self.process_sample(*sample);
+        }
+    }
+}
