@@ -6,4 +6,6 @@
 
 pub mod model;
 pub mod activation;
+pub mod gate;
+pub mod resample;
 pub mod lstm;

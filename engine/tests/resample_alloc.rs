@@ -1,0 +1,64 @@
+//! The round trip runs on the audio thread: after construction it must not allocate, whatever the block sizes.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use blackbox_engine::resample::RoundTrip;
+
+/// Counts allocations made by the current thread only, so other tests running in parallel do not interfere.
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
+
+#[test]
+fn processing_and_reset_never_allocate_after_construction() {
+    let mut buffer = vec![0.0f32; 8192];
+    for (n, x) in buffer.iter_mut().enumerate() {
+        *x = (n as f32 * 0.05).sin() * 0.5;
+    }
+    for host_rate in [44_100, 48_000, 88_200, 96_000, 176_400, 192_000] {
+        let mut trip = RoundTrip::new(host_rate).unwrap();
+        let mut gain = 1.0f32;
+        let before = allocations();
+        for size in [1, 2, 3, 64, 511, 4096, 8192, 333, 1, 8191] {
+            trip.process_in_place(&mut buffer[..size], |chunk| {
+                gain = -gain;
+                chunk.iter_mut().for_each(|x| *x *= gain);
+            });
+        }
+        trip.reset();
+        let mut output = [0.0f32; 700];
+        trip.process(&buffer[..700], &mut output, |_| {}).unwrap();
+        let counted = allocations() - before;
+        assert_eq!(counted, 0, "{host_rate} Hz: {counted} allocations while processing");
+    }
+    // The counter does count: this allocation must show up.
+    let before = allocations();
+    let probe = std::hint::black_box(vec![1u8; 16]);
+    assert_eq!(allocations() - before, 1, "allocation counter is not counting ({probe:?})");
+}
