@@ -19,7 +19,10 @@ fn a_resampled_clip_is_the_same_signal_at_the_new_rate_with_no_delay() {
         // The ends see the clip's edges through the filter; the middle must match sample for sample.
         let middle = output.len() / 10..output.len() * 9 / 10;
         let worst = middle.map(|n| (output[n] - reference[n]).abs()).fold(0.0f32, f32::max);
-        println!("resample_clip {from} -> {to}: {freq} Hz sine, worst error {:.1} dB", 20.0 * (worst as f64 / 0.5).log10());
+        println!(
+            "resample_clip {from} -> {to}: {freq} Hz sine, worst error {:.1} dB",
+            20.0 * (worst as f64 / 0.5).log10()
+        );
         assert!(worst < 1e-3, "{from} -> {to}: worst error {worst}");
     }
 }

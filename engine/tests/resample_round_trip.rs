@@ -46,8 +46,10 @@ fn db(ratio: f64) -> f64 {
     20.0 * ratio.log10()
 }
 
-const PASSBAND_HZ: [f64; 16] =
-    [20.0, 50.0, 100.0, 250.0, 500.0, 1_000.0, 2_000.0, 4_000.0, 6_000.0, 8_000.0, 10_000.0, 12_000.0, 14_000.0, 16_000.0, 17_000.0, 18_000.0];
+const PASSBAND_HZ: [f64; 16] = [
+    20.0, 50.0, 100.0, 250.0, 500.0, 1_000.0, 2_000.0, 4_000.0, 6_000.0, 8_000.0, 10_000.0, 12_000.0, 14_000.0,
+    16_000.0, 17_000.0, 18_000.0,
+];
 
 #[test]
 fn passband_is_flat_within_a_tenth_of_a_db_from_20_hz_to_18_khz() {
@@ -66,7 +68,10 @@ fn passband_is_flat_within_a_tenth_of_a_db_from_20_hz_to_18_khz() {
                 worst_at = freq;
             }
         }
-        println!("round trip {host_rate} -> {MODEL_SAMPLE_RATE} -> {host_rate}: passband 20 Hz..18 kHz flat within {:.5} dB (worst at {worst_at} Hz)", worst.abs());
+        println!(
+            "round trip {host_rate} -> {MODEL_SAMPLE_RATE} -> {host_rate}: passband 20 Hz..18 kHz flat within {:.5} dB (worst at {worst_at} Hz)",
+            worst.abs()
+        );
         assert!(worst.abs() < 0.1, "{host_rate}: {worst:.4} dB at {worst_at} Hz");
     }
 }
@@ -74,7 +79,14 @@ fn passband_is_flat_within_a_tenth_of_a_db_from_20_hz_to_18_khz() {
 #[test]
 fn tones_above_the_model_nyquist_are_rejected_by_more_than_60_db() {
     // (host rate, tone): each tone lies above 22.05 kHz, so any output at all is an alias or an image.
-    for (host_rate, freq) in [(96_000, 30_000.0), (96_000, 24_000.0), (192_000, 50_000.0), (192_000, 30_000.0), (88_200, 30_000.0), (48_000, 23_500.0)] {
+    for (host_rate, freq) in [
+        (96_000, 30_000.0),
+        (96_000, 24_000.0),
+        (192_000, 50_000.0),
+        (192_000, 30_000.0),
+        (88_200, 30_000.0),
+        (48_000, 23_500.0),
+    ] {
         let len = host_rate as usize;
         let input = sine(host_rate, freq, len, 0.5);
         let (output, latency) = round_trip_identity(host_rate, &input, 512);
@@ -107,7 +119,10 @@ fn a_click_comes_out_exactly_at_the_reported_latency() {
             assert_eq!(peak, at + latency, "{host_rate} Hz, click at {at}");
             // A linear-phase response is symmetric about its peak; half a sample of error would tilt it.
             let (before, after) = (output[peak - 1], output[peak + 1]);
-            assert!((before - after).abs() < 0.01 * output[peak], "{host_rate} Hz: {before} vs {after} around the peak");
+            assert!(
+                (before - after).abs() < 0.01 * output[peak],
+                "{host_rate} Hz: {before} vs {after} around the peak"
+            );
         }
     }
 }
@@ -116,7 +131,11 @@ fn a_click_comes_out_exactly_at_the_reported_latency() {
 fn passband_sines_come_out_as_the_input_delayed_by_the_latency() {
     // A latency off by one sample would leave an 8 kHz residual at about -3 dB; the filter alone leaves < -40 dB.
     for host_rate in [48_000, 96_000] {
-        let input: Vec<f32> = sine(host_rate, 8_000.0, 20_000, 0.3).iter().zip(sine(host_rate, 440.0, 20_000, 0.3)).map(|(a, b)| a + b).collect();
+        let input: Vec<f32> = sine(host_rate, 8_000.0, 20_000, 0.3)
+            .iter()
+            .zip(sine(host_rate, 440.0, 20_000, 0.3))
+            .map(|(a, b)| a + b)
+            .collect();
         let (output, latency) = round_trip_identity(host_rate, &input, 333);
         let range = latency + 2_000..input.len();
         let residual: Vec<f32> = range.clone().map(|n| output[n] - input[n - latency]).collect();
@@ -139,7 +158,8 @@ fn stateful_model(state: &mut f32) -> impl FnMut(&mut [f32]) + '_ {
 #[test]
 fn any_sequence_of_block_sizes_gives_the_same_output_as_one_big_block() {
     let host_rate = 48_000;
-    let input: Vec<f32> = (0..60_000u32).map(|n| ((n.wrapping_mul(2_654_435_761) >> 8) as f32 / (1 << 24) as f32 - 0.5) * 0.8).collect();
+    let input: Vec<f32> =
+        (0..60_000u32).map(|n| ((n.wrapping_mul(2_654_435_761) >> 8) as f32 / (1 << 24) as f32 - 0.5) * 0.8).collect();
 
     let mut whole = input.clone();
     let mut state = 0.0;

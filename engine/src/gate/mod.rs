@@ -9,8 +9,7 @@ mod params;
 
 pub use detector::{DETECTOR_RELEASE_MS, PeakDetector};
 pub use params::{
-    ATTACK_MS_RANGE, GateError, GateParams, HOLD_MS_RANGE, HYSTERESIS_DB_RANGE, RELEASE_MS_RANGE,
-    THRESHOLD_DB_RANGE,
+    ATTACK_MS_RANGE, GateError, GateParams, HOLD_MS_RANGE, HYSTERESIS_DB_RANGE, RELEASE_MS_RANGE, THRESHOLD_DB_RANGE,
 };
 
 /// Gains below this (-100 dB) snap to zero: the step is inaudible and the release stops producing denormals.

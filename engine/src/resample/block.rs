@@ -27,16 +27,9 @@ impl BlockResampler {
         input_block: usize,
         output_block: usize,
     ) -> Result<Self, ResampleError> {
-        let inner = Fft::<f32>::new_custom(
-            from_rate as usize,
-            to_rate as usize,
-            input_block,
-            1,
-            1,
-            WINDOW,
-            FixedSync::Both,
-        )
-        .map_err(|e| ResampleError::Construction { from: from_rate, to: to_rate, reason: e.to_string() })?;
+        let inner =
+            Fft::<f32>::new_custom(from_rate as usize, to_rate as usize, input_block, 1, 1, WINDOW, FixedSync::Both)
+                .map_err(|e| ResampleError::Construction { from: from_rate, to: to_rate, reason: e.to_string() })?;
         if inner.input_frames_next() != input_block || inner.output_frames_next() != output_block {
             return Err(ResampleError::Construction {
                 from: from_rate,
@@ -62,7 +55,9 @@ impl BlockResampler {
         let in_len = self.input_block;
         let out_len = self.output_block;
         let processed = match (SequentialSlice::new(input, 1, in_len), SequentialSlice::new_mut(output, 1, out_len)) {
-            (Ok(adapter_in), Ok(mut adapter_out)) => self.inner.process_into_buffer(&adapter_in, &mut adapter_out, None).is_ok(),
+            (Ok(adapter_in), Ok(mut adapter_out)) => {
+                self.inner.process_into_buffer(&adapter_in, &mut adapter_out, None).is_ok()
+            }
             _ => false,
         };
         debug_assert!(processed, "block resampler given {} -> {} samples", input.len(), output.len());

@@ -4,6 +4,33 @@
 //! rate is resampled down before the model and back up after it. [`RoundTrip`] does both around a model
 //! closure with a fixed, exactly reported latency; [`resample_clip`] converts whole recordings for training.
 //! Both are built on rubato's synchronous FFT resampler (exact rational ratios, linear-phase windowed sinc).
+//!
+//! How the plugin runs a model and the gate at 44.1 kHz inside a 48 kHz host; gating inside the closure keeps
+//! the gate's detector (the dry input) sample-aligned with the model's output:
+//!
+//! ```
+//! use blackbox_engine::gate::NoiseGate;
+//! use blackbox_engine::resample::{MODEL_SAMPLE_RATE, RoundTrip};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Construction (allocates): once per channel, when the host tells the rate.
+//! let mut trip = RoundTrip::new(48_000)?;
+//! let mut gate = NoiseGate::new(MODEL_SAMPLE_RATE as f32)?;
+//! let mut dry = vec![0.0; trip.max_model_chunk()];
+//! let host_latency = trip.latency_samples(); // 639 at 48 kHz: report it to the host
+//!
+//! // Audio thread, any block size:
+//! let mut block = vec![0.1f32; 480];
+//! trip.process_in_place(&mut block, |chunk| {
+//!     let dry = &mut dry[..chunk.len()];
+//!     dry.copy_from_slice(chunk);
+//!     chunk.iter_mut().for_each(|x| *x = (4.0 * *x).tanh()); // the LSTM goes here
+//!     let _ = gate.process(dry, chunk); // equal lengths by construction
+//! });
+//! # assert_eq!(host_latency, 639);
+//! # Ok(())
+//! # }
+//! ```
 
 mod block;
 mod clip;

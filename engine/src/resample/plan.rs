@@ -52,7 +52,12 @@ impl BlockPlan {
         }
         let plan = BlockPlan { host_block: periods * host_period, model_block: periods * model_period };
         if plan.model_block > max_model_block {
-            return Err(ResampleError::RatePairTooCoarse { from: host_rate, to: model_rate, gcd, block: plan.model_block });
+            return Err(ResampleError::RatePairTooCoarse {
+                from: host_rate,
+                to: model_rate,
+                gcd,
+                block: plan.model_block,
+            });
         }
         Ok(plan)
     }
