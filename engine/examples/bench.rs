@@ -1,0 +1,129 @@
+//! Real-time factor of the streaming LSTM: 10 s of 44.1 kHz guitar-like audio through hidden 64 and hidden 96 on
+//! one thread, with Keras-like random weights. Prints `lstm hidden=<H> realtime_factor=<x>` first (best of three
+//! runs, so a neighbour's compile job costs less of the figure), then details per kernel. On a shared machine the
+//! wall-clock figure also counts time the thread waited for a core; the detail lines add `cpu_realtime_factor`,
+//! audio seconds per second the thread actually ran (Linux `/proc/thread-self/schedstat`), and `on_cpu`, the
+//! share of wall time it ran.
+//!
+//! `cargo run --release -p blackbox-engine --example bench`
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use blackbox_engine::lstm::{Kernel, StreamingLstm};
+use blackbox_engine::model::LstmWeights;
+
+const RATE: usize = 44_100;
+const SECONDS: usize = 10;
+const RUNS: usize = 3;
+
+fn main() {
+    let audio = guitar_like(RATE * SECONDS);
+    let mut details = Vec::new();
+    for hidden in [64, 96] {
+        let weights = keras_like_weights(hidden);
+        let (best, runs) = realtime_factor(&mut StreamingLstm::new(&weights), &audio);
+        println!("lstm hidden={hidden} realtime_factor={:.1}", best.wall);
+        details.push((hidden, weights, runs));
+    }
+    println!("kernel={}", Kernel::best().name());
+    for (hidden, weights, _) in &details {
+        for kernel in Kernel::ALL.into_iter().filter(|k| k.is_available()) {
+            let Some(mut lstm) = StreamingLstm::with_kernel(weights, kernel) else { continue };
+            let (best, runs) = realtime_factor(&mut lstm, &audio);
+            let cpu = best.cpu.map_or("n/a".to_string(), |c| format!("{c:.1}"));
+            let on_cpu = best.cpu.map_or("n/a".to_string(), |c| format!("{:.0}%", 100.0 * best.wall / c));
+            println!(
+                "lstm hidden={hidden} kernel={} realtime_factor={:.1} cpu_realtime_factor={cpu} on_cpu={on_cpu} \
+                 ns_per_sample={:.0} runs={}",
+                kernel.name(),
+                best.wall,
+                1e9 / (best.wall * RATE as f64),
+                runs.iter().map(|r| format!("{:.1}", r.wall)).collect::<Vec<_>>().join("/")
+            );
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Factor {
+    /// Audio seconds per wall-clock second.
+    wall: f64,
+    /// Audio seconds per second on a core, where the OS reports it.
+    cpu: Option<f64>,
+}
+
+/// The run with the best wall-clock factor and all runs, over `RUNS` passes from a reset state after one
+/// warm-up second.
+fn realtime_factor(lstm: &mut StreamingLstm, audio: &[f32]) -> (Factor, Vec<Factor>) {
+    let mut out = vec![0.0f32; audio.len()];
+    lstm.process_block(&audio[..RATE], &mut out[..RATE]);
+    let audio_seconds = audio.len() as f64 / RATE as f64;
+    let runs: Vec<Factor> = (0..RUNS)
+        .map(|_| {
+            lstm.reset();
+            let cpu_start = thread_cpu_seconds();
+            let start = Instant::now();
+            lstm.process_block(black_box(audio), &mut out);
+            black_box(&out);
+            let wall = audio_seconds / start.elapsed().as_secs_f64();
+            let cpu = cpu_start.zip(thread_cpu_seconds()).map(|(a, b)| audio_seconds / (b - a));
+            Factor { wall, cpu }
+        })
+        .collect();
+    let best = runs.iter().copied().fold(runs[0], |a, b| if b.wall > a.wall { b } else { a });
+    (best, runs)
+}
+
+/// Seconds this thread has run on a core (first field of schedstat, in nanoseconds); `None` off Linux.
+fn thread_cpu_seconds() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(text.split_whitespace().next()?.parse::<f64>().ok()? * 1e-9)
+}
+
+/// splitmix64, so the figures do not depend on a random-number crate's version.
+struct Rng(u64);
+
+impl Rng {
+    fn uniform(&mut self, limit: f64) -> f32 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        let unit = ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64;
+        ((2.0 * unit - 1.0) * limit) as f32
+    }
+}
+
+/// Glorot-uniform kernels, recurrent entries of variance 1/H (as an orthogonal init), unit forget bias.
+fn keras_like_weights(hidden: usize) -> LstmWeights {
+    let mut rng = Rng(hidden as u64);
+    let mut w = LstmWeights::zeros(1, hidden);
+    let cols = 4 * hidden;
+    let glorot = (6.0 / (1 + cols) as f64).sqrt();
+    w.kernel.iter_mut().for_each(|v| *v = rng.uniform(glorot));
+    let recurrent = (3.0 / hidden as f64).sqrt();
+    w.recurrent_kernel.iter_mut().for_each(|v| *v = rng.uniform(recurrent));
+    w.bias[hidden..2 * hidden].fill(1.0);
+    let dense = (6.0 / (hidden + 1) as f64).sqrt();
+    w.dense_kernel.iter_mut().for_each(|v| *v = rng.uniform(dense));
+    w
+}
+
+/// Plucked notes with five decaying harmonics, re-struck every quarter second, plus a little noise.
+fn guitar_like(len: usize) -> Vec<f32> {
+    let mut rng = Rng(7);
+    let note = RATE / 4;
+    let (mut freq, mut amp) = (110.0, 0.5);
+    (0..len)
+        .map(|n| {
+            if n % note == 0 {
+                freq = 82.4 * 2f64.powf(((rng.uniform(1.0) + 1.0) * 12.0).floor() as f64 / 12.0);
+                amp = 0.3 + 0.3 * (rng.uniform(1.0) as f64 + 1.0);
+            }
+            let t = (n % note) as f64 / RATE as f64;
+            let tone: f64 = (1..=5).map(|k| (2.0 * std::f64::consts::PI * freq * k as f64 * t).sin() / k as f64).sum();
+            (amp * (-6.0 * t).exp() * tone * 0.6 + rng.uniform(0.002) as f64) as f32
+        })
+        .collect()
+}
