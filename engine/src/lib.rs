@@ -9,3 +9,4 @@ pub mod activation;
 pub mod gate;
 pub mod resample;
 pub mod lstm;
+pub mod metrics;
