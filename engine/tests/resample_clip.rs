@@ -35,3 +35,13 @@ fn equal_rates_copy_and_bad_rates_are_refused() {
     assert_eq!(err, ResampleError::UnsupportedRate { rate: 1_000_000 });
     assert!(err.to_string().contains("1000000 Hz"), "{err}");
 }
+
+#[test]
+fn samples_that_are_not_audio_are_refused_by_position() {
+    let mut input = sine(48_000, 440.0, 1_000);
+    input[321] = f32::NAN;
+    let err = resample_clip(&input, 48_000, 44_100).unwrap_err();
+    assert!(matches!(err, ResampleError::UnusableSample { index: 321, .. }), "{err}");
+    input[321] = 3e30;
+    assert!(resample_clip(&input, 48_000, 44_100).unwrap_err().to_string().contains("sample 321"));
+}

@@ -251,3 +251,38 @@ fn bad_rates_and_mismatched_blocks_are_typed_errors() {
     let err = trip.process(&[0.0; 10], &mut [0.0; 9], |_| {}).unwrap_err();
     assert_eq!(err, ResampleError::BlockLengthMismatch { input: 10, output: 9 });
 }
+
+#[test]
+fn nan_infinity_and_absurd_levels_are_taken_as_silence_without_panicking() {
+    let host_rate = 48_000;
+    let mut input = sine(host_rate, 1_000.0, 20_000, 0.5);
+    input[5_000] = f32::NAN;
+    input[5_001] = f32::INFINITY;
+    input[5_002] = f32::MAX;
+    let mut trip = RoundTrip::new(host_rate).unwrap();
+    let (latency, block) = (trip.latency_samples(), trip.plan().unwrap().host_block);
+    let mut model_saw_non_finite = false;
+    let mut model_calls = 0;
+    let mut output = input.clone();
+    for chunk in output.chunks_mut(256) {
+        trip.process_in_place(chunk, |m| {
+            model_saw_non_finite |= m.iter().any(|x| !x.is_finite());
+            model_calls += 1;
+            if model_calls == 10 {
+                m[0] = f32::NAN; // a model gone bad must not break the way back either
+            }
+        });
+    }
+    assert!(!model_saw_non_finite, "the model was handed NaN or infinity");
+    assert!(output.iter().all(|x| x.is_finite()), "non-finite output");
+    // Once the bad samples have passed through the filters, the tone is back at full level.
+    let recovered = 5_002 + latency + block;
+    let amplitude = tone_amplitude(&output[recovered..], host_rate, 1_000.0, recovered);
+    assert!((amplitude - 0.5).abs() < 1e-3, "tone at {amplitude} after the NaN");
+}
+
+#[test]
+fn a_round_trip_can_move_to_the_audio_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<RoundTrip>();
+}

@@ -1,9 +1,9 @@
 use rubato::audioadapter_buffers::direct::SequentialSlice;
 use rubato::{Fft, FixedSync, Resampler};
 
-use super::ResampleError;
 use super::block::WINDOW;
 use super::plan::BlockPlan;
+use super::{MAX_ABS_SAMPLE, ResampleError};
 
 /// Offline, latency does not matter: blocks of at least this many output samples put the filter's transition
 /// band close to Nyquist. The block lengths follow the same even-length rule as the round trip, without which
@@ -17,6 +17,12 @@ const CLIP_MAX_BLOCK: usize = 1 << 16;
 /// Allocates; not for the audio thread.
 pub fn resample_clip(samples: &[f32], from_rate: u32, to_rate: u32) -> Result<Vec<f32>, ResampleError> {
     let plan = BlockPlan::with_limits(from_rate, to_rate, CLIP_MIN_BLOCK, CLIP_MAX_BLOCK)?;
+    // rubato panics on a non-finite spectrum (see `round_trip::sanitize`); offline, bad samples are an error.
+    if let Some((index, &value)) =
+        samples.iter().enumerate().find(|(_, x)| !(x.is_finite() && x.abs() <= MAX_ABS_SAMPLE))
+    {
+        return Err(ResampleError::UnusableSample { index, value });
+    }
     if from_rate == to_rate || samples.is_empty() {
         return Ok(samples.to_vec());
     }

@@ -1,5 +1,5 @@
 /// Why a resampler could not be built. Every variant says what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ResampleError {
     #[error(
         "sample rate {rate} Hz is outside the supported {min}..={max} Hz; set the host or file to a standard rate \
@@ -17,6 +17,11 @@ pub enum ResampleError {
     BlockLengthMismatch { input: usize, output: usize },
     #[error("resampler could not be built for {from} Hz -> {to} Hz: {reason}")]
     Construction { from: u32, to: u32, reason: String },
+    #[error(
+        "sample {index} of the clip is {value}, which is not audio (non-finite or beyond +-1e6); clean or \
+         re-export the recording"
+    )]
+    UnusableSample { index: usize, value: f32 },
     #[error("resampling a clip of {len} samples from {from} Hz to {to} Hz failed: {reason}")]
     Clip { len: usize, from: u32, to: u32, reason: String },
 }

@@ -47,6 +47,11 @@ pub use round_trip::{PASSTHROUGH_CHUNK, RoundTrip};
 /// The rate every BlackBox model is trained and run at, as in the study.
 pub const MODEL_SAMPLE_RATE: u32 = 44_100;
 
+/// The largest sample magnitude passed to the FFTs (+120 dBFS): far beyond any audio, and small enough that no
+/// FFT sum over a block overflows f32. Larger or non-finite samples are taken as silence by [`RoundTrip`] and
+/// refused by [`resample_clip`].
+pub const MAX_ABS_SAMPLE: f32 = 1e6;
+
 /// Lowest host or file rate accepted.
 pub const MIN_SAMPLE_RATE: u32 = 8_000;
 

@@ -1,6 +1,6 @@
 use super::block::BlockResampler;
 use super::plan::{BlockPlan, check_rate};
-use super::{MODEL_SAMPLE_RATE, ResampleError, fifo::SampleFifo};
+use super::{MAX_ABS_SAMPLE, MODEL_SAMPLE_RATE, ResampleError, fifo::SampleFifo};
 
 /// At equal rates the model is called on the host's own samples, cut into pieces no longer than this so that
 /// a closure with fixed scratch buffers (a dry copy for the gate's detector, say) can size them up front.
@@ -123,7 +123,8 @@ impl RoundTrip {
         Ok(())
     }
 
-    /// Forgets all audio (filter state, queued samples) as if freshly built; the latency stays the same.
+    /// Forgets all audio (filter state, queued samples) as if freshly built; the latency stays the same. Not
+    /// needed after a NaN or infinity: those samples are taken as silence on the way in and out of the model.
     pub fn reset(&mut self) {
         if let Some(stages) = &mut self.stages {
             stages.reset();
@@ -150,8 +151,10 @@ impl Stages {
             self.gathered[self.gathered_len..self.gathered_len + take].copy_from_slice(segment);
             self.gathered_len += take;
             if self.gathered_len == block_len {
+                sanitize(&mut self.gathered);
                 self.down.process(&self.gathered, &mut self.model_block);
                 model(&mut self.model_block);
+                sanitize(&mut self.model_block);
                 self.up.process(&self.model_block, &mut self.host_block);
                 self.output.push(&self.host_block);
                 self.gathered_len = 0;
@@ -162,5 +165,15 @@ impl Stages {
             self.output.pop_into(segment);
             start += take;
         }
+    }
+}
+
+/// Replaces what is not audio (NaN, infinity, beyond [`MAX_ABS_SAMPLE`]) by silence before an FFT stage.
+///
+/// A non-finite value makes realfft's inverse transform refuse the spectrum, and rubato unwraps that refusal:
+/// one NaN from the host or the model would panic the audio thread. Bounded input keeps every FFT sum finite.
+fn sanitize(block: &mut [f32]) {
+    for x in block {
+        *x = if x.is_finite() { x.clamp(-MAX_ABS_SAMPLE, MAX_ABS_SAMPLE) } else { 0.0 };
     }
 }
