@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use blackbox_engine::lstm::{Kernel, StreamingLstm};
 use blackbox_engine::model::LstmWeights;
+use blackbox_engine::windowed::predict_windows;
 
 const RATE: usize = 44_100;
 const SECONDS: usize = 10;
@@ -22,12 +23,12 @@ fn main() {
     let mut details = Vec::new();
     for hidden in [64, 96] {
         let weights = keras_like_weights(hidden);
-        let (best, runs) = realtime_factor(&mut StreamingLstm::new(&weights), &audio);
+        let (best, _) = realtime_factor(&mut StreamingLstm::new(&weights), &audio);
         println!("lstm hidden={hidden} realtime_factor={:.1}", best.wall);
-        details.push((hidden, weights, runs));
+        details.push((hidden, weights));
     }
     println!("kernel={}", Kernel::best().name());
-    for (hidden, weights, _) in &details {
+    for (hidden, weights) in &details {
         for kernel in Kernel::ALL.into_iter().filter(|k| k.is_available()) {
             let Some(mut lstm) = StreamingLstm::with_kernel(weights, kernel) else { continue };
             let (best, runs) = realtime_factor(&mut lstm, &audio);
@@ -43,6 +44,12 @@ fn main() {
             );
         }
     }
+    for (hidden, weights) in &details {
+        for threads in [1, 2] {
+            let rate = windowed_throughput(weights, 44, &audio, threads);
+            println!("windowed hidden={hidden} ctx=44 threads={threads} windows_per_s={rate:.0}");
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -51,6 +58,16 @@ struct Factor {
     wall: f64,
     /// Audio seconds per second on a core, where the OS reports it.
     cpu: Option<f64>,
+}
+
+/// The windowed evaluator's throughput on one second of audio (44,100 windows of `ctx` steps each).
+fn windowed_throughput(weights: &LstmWeights, ctx: usize, audio: &[f32], threads: usize) -> f64 {
+    let dry = &audio[..RATE + ctx - 1];
+    let start = Instant::now();
+    let predictions = predict_windows(weights, ctx, black_box(dry), &[], threads);
+    let seconds = start.elapsed().as_secs_f64();
+    black_box(&predictions);
+    predictions.len() as f64 / seconds
 }
 
 /// The run with the best wall-clock factor and all runs, over `RUNS` passes from a reset state after one

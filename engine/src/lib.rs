@@ -10,3 +10,4 @@ pub mod gate;
 pub mod resample;
 pub mod lstm;
 pub mod metrics;
+pub mod windowed;

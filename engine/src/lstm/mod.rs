@@ -9,10 +9,12 @@ mod aligned;
 mod avx2;
 #[cfg(target_arch = "x86_64")]
 mod avx512;
+mod batch;
 mod kernel;
 mod packed;
 mod portable;
 mod streaming;
 
+pub(crate) use batch::{BATCH, BatchLstm};
 pub use kernel::Kernel;
 pub use streaming::StreamingLstm;

@@ -31,6 +31,18 @@ pub(super) fn step(p: &PackedLstm, state: &mut LstmState, u: &[f32]) -> (f32, f3
     (dot(h, p.dense.as_slice()) + p.dense_bias, c.iter().sum())
 }
 
+/// `z += h R` for `rows` sequences (`h`: rows x padded, `z`: rows x cols), `p` packed as one chunk.
+pub(super) fn batch_gate_products(p: &PackedLstm, rows: usize, h: &[f32], z: &mut [f32]) {
+    let weights = p.recurrent.as_slice();
+    for (h_row, z_row) in h.chunks_exact(p.padded).zip(z.chunks_exact_mut(p.cols)).take(rows) {
+        for (&hk, w_row) in h_row[..p.hidden].iter().zip(weights.chunks_exact(p.cols)) {
+            for (zc, &w) in z_row.iter_mut().zip(w_row) {
+                *zc += hk * w;
+            }
+        }
+    }
+}
+
 /// The gate nonlinearities and the cell update, shared with the batched kernels.
 #[inline(always)]
 pub(crate) fn update_state(padded: usize, z: &[f32], c: &mut [f32], h: &mut [f32]) {
