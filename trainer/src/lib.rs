@@ -3,3 +3,4 @@
 //! Modules follow the way the data flows: recordings in, windows, training, export, evaluation, reports.
 
 pub mod cli;
+pub mod report;

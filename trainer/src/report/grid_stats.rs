@@ -1,0 +1,175 @@
+//! The aggregates the tables and plots share, computed once so that a table and a figure can never disagree.
+
+use blackbox_engine::model::Gain;
+
+use super::inputs::{EsrMode, ModelResult};
+
+/// Test songs across the grid, in the order the results first mention them (the evaluation's order).
+pub fn song_names(results: &[ModelResult]) -> Vec<String> {
+    let mut songs: Vec<String> = Vec::new();
+    for song in results.iter().flat_map(|r| &r.songs) {
+        if !songs.contains(&song.song) {
+            songs.push(song.song.clone());
+        }
+    }
+    songs
+}
+
+/// A hyperparameter of the study's grid: one panel of the summary figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hyperparameter {
+    Gain,
+    Ctx,
+    Units,
+    Lr,
+}
+
+impl Hyperparameter {
+    pub const ALL: [Hyperparameter; 4] = [Hyperparameter::Gain, Hyperparameter::Ctx, Hyperparameter::Units, Hyperparameter::Lr];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Hyperparameter::Gain => "gain",
+            Hyperparameter::Ctx => "context (samples)",
+            Hyperparameter::Units => "LSTM units",
+            Hyperparameter::Lr => "learning rate",
+        }
+    }
+
+    /// The model's value as a sortable key and a label. Learning rates sort descending, as the study's loop
+    /// runs them (0.01 before 0.0001).
+    fn level_of(self, result: &ModelResult) -> (i64, String) {
+        match self {
+            Hyperparameter::Gain => (gain_rank(result.gain), result.gain.name().to_string()),
+            Hyperparameter::Ctx => (i64::from(result.ctx), result.ctx.to_string()),
+            Hyperparameter::Units => (i64::from(result.units), result.units.to_string()),
+            // Keyed on the f64's bits so equal rates group exactly; negated so larger rates come first.
+            Hyperparameter::Lr => (-(result.lr.to_bits() as i64), format_lr(result.lr)),
+        }
+    }
+}
+
+/// Position of a gain in the study's loop.
+pub fn gain_rank(gain: Gain) -> i64 {
+    match gain {
+        Gain::Low => 0,
+        Gain::Mid => 1,
+        Gain::High => 2,
+        Gain::Conditioned => 3,
+    }
+}
+
+/// `0.01`, `0.0001`: the study's spelling in its file names.
+pub fn format_lr(lr: f64) -> String {
+    format!("{lr}")
+}
+
+/// The models sharing one value of a hyperparameter and their mean-over-songs ESRs in one mode.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LevelSummary {
+    pub label: String,
+    /// One entry per model of this level that has a complete, finite mean; models without one are left out.
+    pub model_means: Vec<f32>,
+}
+
+impl LevelSummary {
+    /// Mean over the level's models of their mean-over-songs ESR, as in the study's summary figure.
+    pub fn mean(&self) -> Option<f32> {
+        (!self.model_means.is_empty())
+            .then(|| (self.model_means.iter().map(|&v| f64::from(v)).sum::<f64>() / self.model_means.len() as f64) as f32)
+    }
+}
+
+/// The levels of one hyperparameter in the grid's order, each with its models' mean ESRs in `mode`.
+pub fn summarise_by(results: &[ModelResult], songs: &[String], parameter: Hyperparameter, mode: EsrMode) -> Vec<LevelSummary> {
+    let mut levels: Vec<(i64, LevelSummary)> = Vec::new();
+    for result in results {
+        let (key, label) = parameter.level_of(result);
+        let index = match levels.iter().position(|(k, _)| *k == key) {
+            Some(index) => index,
+            None => {
+                levels.push((key, LevelSummary { label, model_means: Vec::new() }));
+                levels.len() - 1
+            }
+        };
+        if let Some(mean) = result.mean_esr(songs, mode) {
+            levels[index].1.model_means.push(mean);
+        }
+    }
+    levels.sort_by_key(|(key, _)| *key);
+    levels.into_iter().map(|(_, level)| level).collect()
+}
+
+/// Results in the study's loop order (by model number), without copying them.
+pub fn in_grid_order(results: &[ModelResult]) -> Vec<&ModelResult> {
+    let mut ordered: Vec<&ModelResult> = results.iter().collect();
+    ordered.sort_by_key(|r| r.number);
+    ordered
+}
+
+#[cfg(test)]
+mod tests {
+    use blackbox_engine::model::TrainingMethod;
+
+    use super::*;
+    use crate::report::inputs::{History, Metrics, SongResult};
+
+    fn model(number: u32, gain: Gain, lr: f64, esrs: &[f32]) -> ModelResult {
+        ModelResult {
+            number,
+            name: format!("m{number}"),
+            gain,
+            units: 64,
+            lr,
+            ctx: 44,
+            method: TrainingMethod::Windowed,
+            epochs_run: 10,
+            best_val_esr: Some(0.02),
+            train_seconds: Some(100.0),
+            history: History::default(),
+            songs: esrs
+                .iter()
+                .enumerate()
+                .map(|(i, &esr)| SongResult {
+                    song: format!("song{i}"),
+                    windowed: Some(Metrics { esr, mse: 0.0, mae: 0.0 }),
+                    study_esr: None,
+                    streaming: None,
+                    one_sample_shift_esr: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn levels_average_their_models_means_and_follow_the_study_loop_order() {
+        let results = vec![
+            model(0, Gain::High, 0.0001, &[0.04, 0.06]),
+            model(1, Gain::Low, 0.01, &[0.01, 0.03]),
+            model(2, Gain::Low, 0.0001, &[0.03, 0.05]),
+        ];
+        let songs = song_names(&results);
+        let by_gain = summarise_by(&results, &songs, Hyperparameter::Gain, EsrMode::Windowed);
+        assert_eq!(by_gain.iter().map(|l| l.label.as_str()).collect::<Vec<_>>(), ["Low", "High"]);
+        assert!((by_gain[0].mean().unwrap() - 0.03).abs() < 1e-6);
+        assert!((by_gain[1].mean().unwrap() - 0.05).abs() < 1e-6);
+        let by_lr = summarise_by(&results, &songs, Hyperparameter::Lr, EsrMode::Windowed);
+        assert_eq!(by_lr.iter().map(|l| l.label.as_str()).collect::<Vec<_>>(), ["0.01", "0.0001"]);
+    }
+
+    #[test]
+    fn a_model_missing_a_song_has_no_mean_and_is_left_out_of_its_level() {
+        let results = vec![model(0, Gain::Low, 0.01, &[0.01, 0.03]), model(1, Gain::Low, 0.01, &[0.5])];
+        let songs = song_names(&results);
+        assert_eq!(results[1].mean_esr(&songs, EsrMode::Windowed), None);
+        let by_gain = summarise_by(&results, &songs, Hyperparameter::Gain, EsrMode::Windowed);
+        assert_eq!(by_gain[0].model_means.len(), 1);
+        assert_eq!(by_gain[0].mean(), results[0].mean_esr(&songs, EsrMode::Windowed));
+    }
+
+    #[test]
+    fn a_diverged_song_makes_the_mean_missing_rather_than_averaged_away() {
+        let results = vec![model(0, Gain::Low, 0.01, &[0.01, f32::NAN])];
+        assert_eq!(results[0].mean_esr(&song_names(&results), EsrMode::Windowed), None);
+    }
+}
