@@ -14,7 +14,13 @@ use crate::model::LstmWeights;
 /// `conditioning` holds model inputs 2.. (e.g. the gain knob), constant over the clip; `threads` is clamped to
 /// at least 1. The result does not depend on `threads`: every window is computed by the same arithmetic.
 /// `weights` are assumed validated; non-finite audio gives non-finite predictions for the windows that read it.
-pub fn predict_windows(weights: &LstmWeights, ctx: usize, dry: &[f32], conditioning: &[f32], threads: usize) -> Vec<f32> {
+pub fn predict_windows(
+    weights: &LstmWeights,
+    ctx: usize,
+    dry: &[f32],
+    conditioning: &[f32],
+    threads: usize,
+) -> Vec<f32> {
     predict_windows_with_kernel(Kernel::best(), weights, ctx, dry, conditioning, threads).unwrap_or_default()
 }
 

@@ -19,9 +19,8 @@ fn every_window_matches_an_f64_lstm_from_zero_state_within_1e_5() {
             let mut worst = 0.0f64;
             for (k, &prediction) in predictions.iter().enumerate() {
                 let window = &dry[k..k + ctx];
-                let rows: Vec<Vec<f32>> = std::iter::once(window.to_vec())
-                    .chain(conditioning.iter().map(|&v| vec![v; ctx]))
-                    .collect();
+                let rows: Vec<Vec<f32>> =
+                    std::iter::once(window.to_vec()).chain(conditioning.iter().map(|&v| vec![v; ctx])).collect();
                 let expected = *reference_lstm(&weights, &rows, [0, 1, 2, 3]).last().unwrap();
                 worst = worst.max((prediction as f64 - expected).abs());
             }

@@ -101,10 +101,8 @@ pub(crate) fn exp(x: __m256) -> __m256 {
     // max/min return their second operand when either is NaN; putting x second lets a NaN through.
     let x = _mm256_min_ps(_mm256_set1_ps(EXP_HI), x);
     let x = _mm256_max_ps(_mm256_set1_ps(EXP_LO), x);
-    let n = _mm256_round_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(_mm256_mul_ps(
-        x,
-        _mm256_set1_ps(LOG2E),
-    ));
+    let n =
+        _mm256_round_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(_mm256_mul_ps(x, _mm256_set1_ps(LOG2E)));
     let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_HI), x);
     let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_LO), r);
     let mut poly = _mm256_set1_ps(P0);
@@ -113,10 +111,8 @@ pub(crate) fn exp(x: __m256) -> __m256 {
     }
     let er = _mm256_fmadd_ps(poly, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0)));
     // n is in [-126, 127] after the clamp, so 2^n is a normal float made from its exponent bits.
-    let scale = _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_add_epi32(
-        _mm256_cvtps_epi32(n),
-        _mm256_set1_epi32(127),
-    )));
+    let scale =
+        _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127))));
     _mm256_mul_ps(er, scale)
 }
 
@@ -147,7 +143,7 @@ const BATCH_VECTORS: usize = 2;
 #[target_feature(enable = "avx2,fma")]
 pub(super) unsafe fn batch_gate_products(p: &PackedLstm, rows: usize, h: &[f32], z: &mut [f32]) {
     let (hp, cols) = (p.padded, p.cols);
-    debug_assert!(p.chunks.len() == 1 && rows % BATCH_ROWS == 0 && cols % (BATCH_VECTORS * LANES) == 0);
+    debug_assert!(p.chunks.len() == 1 && rows.is_multiple_of(BATCH_ROWS) && cols.is_multiple_of(BATCH_VECTORS * LANES));
     debug_assert!(h.len() >= rows * hp && z.len() >= rows * cols);
     let weights = p.recurrent.as_slice().as_ptr();
     let (h, z) = (h.as_ptr(), z.as_mut_ptr());
@@ -163,7 +159,7 @@ pub(super) unsafe fn batch_gate_products(p: &PackedLstm, rows: usize, h: &[f32],
                 }
                 for k in 0..p.hidden {
                     let w_row = weights.add(k * cols + column);
-                    let w = [_mm256_load_ps(w_row.add(0 * LANES)), _mm256_load_ps(w_row.add(1 * LANES))];
+                    let w = [_mm256_load_ps(w_row), _mm256_load_ps(w_row.add(LANES))];
                     for (m, acc_row) in acc.iter_mut().enumerate() {
                         let hk = _mm256_set1_ps(*h.add((row + m) * hp + k));
                         for (a, &wn) in acc_row.iter_mut().zip(&w) {

@@ -145,7 +145,7 @@ const BATCH_VECTORS: usize = 4;
 #[target_feature(enable = "avx512f")]
 pub(super) unsafe fn batch_gate_products(p: &PackedLstm, rows: usize, h: &[f32], z: &mut [f32]) {
     let (hp, cols) = (p.padded, p.cols);
-    debug_assert!(p.chunks.len() == 1 && rows % BATCH_ROWS == 0 && cols % (BATCH_VECTORS * LANES) == 0);
+    debug_assert!(p.chunks.len() == 1 && rows.is_multiple_of(BATCH_ROWS) && cols.is_multiple_of(BATCH_VECTORS * LANES));
     debug_assert!(h.len() >= rows * hp && z.len() >= rows * cols);
     let weights = p.recurrent.as_slice().as_ptr();
     let (h, z) = (h.as_ptr(), z.as_mut_ptr());
@@ -161,7 +161,12 @@ pub(super) unsafe fn batch_gate_products(p: &PackedLstm, rows: usize, h: &[f32],
                 }
                 for k in 0..p.hidden {
                     let w_row = weights.add(k * cols + column);
-                    let w = [_mm512_load_ps(w_row.add(0 * LANES)), _mm512_load_ps(w_row.add(1 * LANES)), _mm512_load_ps(w_row.add(2 * LANES)), _mm512_load_ps(w_row.add(3 * LANES))];
+                    let w = [
+                        _mm512_load_ps(w_row),
+                        _mm512_load_ps(w_row.add(LANES)),
+                        _mm512_load_ps(w_row.add(2 * LANES)),
+                        _mm512_load_ps(w_row.add(3 * LANES)),
+                    ];
                     for (m, acc_row) in acc.iter_mut().enumerate() {
                         let hk = _mm512_set1_ps(*h.add((row + m) * hp + k));
                         for (a, &wn) in acc_row.iter_mut().zip(&w) {

@@ -99,7 +99,6 @@ impl BatchLstm {
             _ => super::portable::batch_gate_products(p, BATCH, h, z),
         }
     }
-
 }
 
 /// One sequence's cell update; returns its Dense(1) output.

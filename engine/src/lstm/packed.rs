@@ -74,7 +74,18 @@ impl PackedLstm {
         let mut dense = AlignedBuf::zeros(padded);
         dense.as_mut_slice()[..hidden].copy_from_slice(&weights.dense_kernel);
 
-        PackedLstm { inputs, hidden, padded, cols, chunks, input_kernel, recurrent, bias, dense, dense_bias: weights.dense_bias }
+        PackedLstm {
+            inputs,
+            hidden,
+            padded,
+            cols,
+            chunks,
+            input_kernel,
+            recurrent,
+            bias,
+            dense,
+            dense_bias: weights.dense_bias,
+        }
     }
 
     pub(crate) fn recurrent_chunk(&self, chunk: Chunk) -> &[f32] {

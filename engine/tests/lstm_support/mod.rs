@@ -1,6 +1,8 @@
 //! Shared by the LSTM tests: Keras-like random weights, guitar-like input and an f64 reference LSTM written from
 //! the Keras equations, independent of the engine's code.
 #![allow(dead_code)]
+// The reference indexes like the equations it transcribes (z[col] = b[col] + sum_k h[k] R[k][col]).
+#![allow(clippy::needless_range_loop)]
 
 use blackbox_engine::model::LstmWeights;
 
