@@ -341,3 +341,19 @@ fn the_shift_floor_is_larger_for_a_brighter_wet_signal() {
     let (dull, bright) = (one_sample_shift_esr(&dull).unwrap(), one_sample_shift_esr(&bright).unwrap());
     assert!(bright > 10.0 * dull, "square {bright} vs sine {dull}");
 }
+
+/// Not a check but a tool: `BLACKBOX_REPORT_PREVIEW=<dir> cargo test -p blackbox-trainer --test report preview`
+/// writes the synthetic grid's reports into <dir> for a person to look at after changing a figure.
+#[test]
+fn preview_written_when_blackbox_report_preview_is_set() {
+    let Some(dir) = std::env::var_os("BLACKBOX_REPORT_PREVIEW") else { return };
+    let dir = Path::new(&dir);
+    let mut windowed = synthetic_grid(TrainingMethod::Windowed, 25);
+    // A model that diverges when streamed, as the TS9 lr 1e-4 model did (7.2 % windowed, 882 % streamed).
+    windowed[7].songs[3].streaming = Some(Metrics { esr: 8.82, mse: 0.1, mae: 0.2 });
+    windowed[9].songs[0].streaming = Some(Metrics { esr: f32::NAN, mse: f32::NAN, mae: f32::NAN });
+    let mut streaming = synthetic_grid(TrainingMethod::Streaming, 26);
+    streaming.truncate(30);
+    write_grid_report(dir, &stand_in_grid(), &windowed, Some(&excerpt())).unwrap();
+    write_method_comparison(dir, &stand_in_grid(), &windowed, &streaming).unwrap();
+}

@@ -7,7 +7,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{TICK_SIZE, text};
+use super::style::{LEGEND_SIZE, text};
 
 const BAND_FILLS: [RGBColor; 2] = [RGBColor(244, 244, 250), RGBColor(255, 255, 255)];
 
@@ -28,7 +28,7 @@ pub fn draw_gain_bands<Y: Ranged<ValueType = f64>>(
         chart.draw_series(std::iter::once(Text::new(
             format!("{} gain", gain.name()),
             label_at,
-            text(TICK_SIZE).color(&RGBColor(90, 90, 90)).pos(Pos::new(HPos::Center, VPos::Top)),
+            text(LEGEND_SIZE).color(&RGBColor(70, 70, 90)).pos(Pos::new(HPos::Center, VPos::Top)),
         )))?;
         band += 1;
         start = end;

@@ -79,7 +79,7 @@ fn draw(root: &Area<'_>, grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &
         .margin_right(30)
         .x_label_area_size(40)
         .y_label_area_size(90)
-        .build_cartesian_2d(-0.5..count as f64 - 0.5, y.clone().log_scale())?;
+        .build_cartesian_2d(-0.5..count as f64 - 0.5, style::esr_axis(y.clone()))?;
     draw_gain_bands(&mut chart, &gains, y.clone())?;
     chart
         .configure_mesh()
@@ -121,6 +121,7 @@ fn draw(root: &Area<'_>, grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &
         .light_line_style(style::GRID_LINE)
         .x_labels(count.min(40))
         .x_label_formatter(&x_label)
+        .y_label_formatter(&style::linear_tick(f64::from(time_max)))
         .x_desc("grid cell (model number in the study's loop order)")
         .y_desc("training time (s)")
         .axis_desc_style(text(AXIS_LABEL_SIZE))

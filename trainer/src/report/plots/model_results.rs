@@ -62,7 +62,7 @@ fn draw(root: &Area<'_>, grid: &GridInfo, results: &[ModelResult], songs: &[Stri
             .margin_right(30)
             .x_label_area_size(40)
             .y_label_area_size(90)
-            .build_cartesian_2d(-0.5..count as f64 - 0.5, y.clone().log_scale())?;
+            .build_cartesian_2d(-0.5..count as f64 - 0.5, style::esr_axis(y.clone()))?;
         // Bands first: the grid lines and the markers go on top of them.
         draw_gain_bands(&mut chart, &gains, y.clone())?;
         chart

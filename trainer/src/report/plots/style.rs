@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 
+use plotters::coord::combinators::{BindKeyPoints, WithKeyPoints};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -70,6 +71,48 @@ pub fn decade_range(values: impl IntoIterator<Item = f64>) -> Range<f64> {
     floor..ceiling
 }
 
+/// A log ESR axis over a [`decade_range`] with labelled ticks at 1-2-5 steps (or fewer when the range spans
+/// many decades). plotters' own log ticks label only powers of ten, which leaves a 1-5 % grid with a single
+/// label; ESRs are read at 1-2-5 resolution.
+pub type EsrAxis = WithKeyPoints<LogCoord<f64>>;
+
+pub fn esr_axis(range: Range<f64>) -> EsrAxis {
+    let (labelled, light) = log_ticks(&range);
+    range.log_scale().with_key_points(labelled).with_light_points(light)
+}
+
+fn log_ticks(range: &Range<f64>) -> (Vec<f64>, Vec<f64>) {
+    let first = range.start.log10().round() as i32;
+    let decades = ((range.end / range.start).log10().round() as i32).max(1);
+    let labelled_steps: &[f64] = match decades {
+        1..=2 => &[1.0, 2.0, 5.0],
+        3..=4 => &[1.0, 3.0],
+        _ => &[1.0],
+    };
+    let (mut labelled, mut light) = (Vec::new(), Vec::new());
+    for exponent in first..=first + decades {
+        let decade = 10f64.powi(exponent);
+        for step in 1..=9 {
+            let value = decade * f64::from(step);
+            if value > range.end * (1.0 + 1e-9) {
+                break;
+            }
+            if labelled_steps.contains(&f64::from(step)) { labelled.push(value) } else { light.push(value) }
+        }
+    }
+    (labelled, light)
+}
+
+/// Tick labels for a linear axis spanning `span`, with as many decimals as its ticks need and no "-0.0".
+pub fn linear_tick(span: f64) -> impl Fn(&f64) -> String {
+    let step = (span / 5.0).abs().max(1e-12);
+    let decimals = (-step.log10()).ceil().clamp(0.0, 6.0) as usize;
+    move |value: &f64| {
+        let text = format!("{value:.decimals$}");
+        if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { text.trim_start_matches('-').to_string() } else { text }
+    }
+}
+
 /// A tick label on an ESR axis whose values are fractions: "2%", "0.5%", "150%".
 pub fn percent_tick(value: &f64) -> String {
     let pct = value * 100.0;
@@ -127,6 +170,24 @@ mod tests {
         close(decade_range([0.004, 8.82, f64::NAN, 0.0, -1.0]), 0.001, 10.0);
         close(decade_range([0.1]), 0.1, 1.0);
         close(decade_range(std::iter::empty()), 0.01, 1.0);
+    }
+
+    #[test]
+    fn esr_axes_label_one_two_five_within_a_couple_of_decades() {
+        let (labelled, light) = log_ticks(&(0.01..0.1));
+        let percents: Vec<String> = labelled.iter().map(percent_tick).collect();
+        assert_eq!(percents, ["1%", "2%", "5%", "10%"]);
+        assert_eq!(light.len(), 6, "3, 4, 6, 7, 8, 9 %");
+        let (labelled, _) = log_ticks(&(0.001..100.0));
+        assert_eq!(labelled.iter().map(percent_tick).collect::<Vec<_>>(), ["0.1%", "1%", "10%", "100%", "1000%", "10000%"]);
+    }
+
+    #[test]
+    fn linear_ticks_use_the_decimals_their_step_needs() {
+        assert_eq!(linear_tick(1.2)(&0.4), "0.4");
+        assert_eq!(linear_tick(0.06)(&-0.02), "-0.02");
+        assert_eq!(linear_tick(0.06)(&-0.000_000_1), "0.00");
+        assert_eq!(linear_tick(900.0)(&300.0), "300");
     }
 
     #[test]

@@ -53,7 +53,7 @@ fn draw(root: &Area<'_>, grid: &GridInfo, results: &[ModelResult], songs: &[Stri
             .margin_right(30)
             .x_label_area_size(45)
             .y_label_area_size(90)
-            .build_cartesian_2d(-0.5..count as f64 - 0.5, y.clone().log_scale())?;
+            .build_cartesian_2d(-0.5..count as f64 - 0.5, style::esr_axis(y.clone()))?;
         chart
             .configure_mesh()
             .disable_x_mesh()

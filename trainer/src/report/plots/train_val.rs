@@ -76,10 +76,12 @@ fn draw_panel(panel: &Area<'_>, model: &ModelResult) -> DrawResult {
         .margin_right(14)
         .x_label_area_size(24)
         .y_label_area_size(58)
-        .build_cartesian_2d(1.0..(epochs.max(2)) as f64, y.clone().log_scale())?;
+        .build_cartesian_2d(1.0..(epochs.max(2)) as f64, style::esr_axis(y.clone()))?;
     chart
         .configure_mesh()
-        .light_line_style(style::GRID_LINE)
+        // Minor grid lines would crowd a 400-pixel panel; the labelled ones are enough to read a curve.
+        .light_line_style(WHITE)
+        .bold_line_style(style::GRID_LINE)
         .x_labels(5)
         .y_labels(4)
         .x_label_formatter(&|x| format!("{x:.0}"))

@@ -45,9 +45,11 @@ fn draw(root: &super::canvas::Area<'_>, grid: &GridInfo, excerpt: &WaveformExcer
     let title = format!("{}: {} (excerpt)", excerpt.song, excerpt.model_name);
     let body = titled(root, &title, &grid.caption())?;
     let rate = f64::from(excerpt.sample_rate);
-    let start_ms = excerpt.start_sample as f64 / rate * 1000.0;
-    let time = |i: usize| start_ms + i as f64 / rate * 1000.0;
-    let end_ms = time(excerpt.wet.len().saturating_sub(1).max(1));
+    // Seconds into the song, so an excerpt can be found again in the WAV.
+    let start = excerpt.start_sample as f64 / rate;
+    let time = |i: usize| start + i as f64 / rate;
+    let end = time(excerpt.wet.len().saturating_sub(1).max(1));
+    let time_tick = |t: &f64| format!("{t:.3}");
     let error: Vec<f32> = excerpt.wet.iter().zip(&excerpt.predicted).map(|(w, p)| w - p).collect();
 
     let finite_abs = |s: &[f32]| s.iter().filter(|v| v.is_finite()).fold(0.0f32, |m, v| m.max(v.abs()));
@@ -62,12 +64,14 @@ fn draw(root: &super::canvas::Area<'_>, grid: &GridInfo, excerpt: &WaveformExcer
         .margin_right(30)
         .x_label_area_size(40)
         .y_label_area_size(80)
-        .build_cartesian_2d(start_ms..end_ms, -amplitude..amplitude)?;
+        .build_cartesian_2d(start..end, -amplitude..amplitude)?;
     chart
         .configure_mesh()
         .light_line_style(style::GRID_LINE)
+        .x_label_formatter(&time_tick)
+        .y_label_formatter(&style::linear_tick(2.0 * amplitude))
         .y_desc("amplitude (full scale = 1)")
-        .x_desc("time in the song (ms)")
+        .x_desc("time in the song (s)")
         .axis_desc_style(text(AXIS_LABEL_SIZE))
         .label_style(text(TICK_SIZE))
         .draw()?;
@@ -96,11 +100,14 @@ fn draw(root: &super::canvas::Area<'_>, grid: &GridInfo, excerpt: &WaveformExcer
         .margin_right(30)
         .x_label_area_size(40)
         .y_label_area_size(80)
-        .build_cartesian_2d(start_ms..end_ms, -error_amplitude..error_amplitude)?;
+        .build_cartesian_2d(start..end, -error_amplitude..error_amplitude)?;
     chart
         .configure_mesh()
         .light_line_style(style::GRID_LINE)
-        .x_desc("time in the song (ms)")
+        .x_label_formatter(&time_tick)
+        .y_label_formatter(&style::linear_tick(2.0 * error_amplitude))
+        .y_desc("wet - predicted")
+        .x_desc("time in the song (s)")
         .axis_desc_style(text(AXIS_LABEL_SIZE))
         .label_style(text(TICK_SIZE))
         .draw()?;
