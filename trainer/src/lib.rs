@@ -2,5 +2,7 @@
 //!
 //! Modules follow the way the data flows: recordings in, windows, training, export, evaluation, reports.
 
+pub mod audio;
 pub mod cli;
+pub mod dataset;
 pub mod report;

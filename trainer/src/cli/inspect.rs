@@ -1,0 +1,83 @@
+//! `trainer inspect`: what the loader sees in a data folder, before hours go into training on it.
+
+use std::path::PathBuf;
+
+use blackbox_engine::model::Gain;
+
+use crate::dataset::{
+    GainRecordings, Grid, STUDY_SPLIT_SEED, Split, TrainSize, WindowConfig, WindowedDataset, load_gain,
+};
+
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// Which of the study's experiments to look at.
+    #[arg(long, value_enum)]
+    pub grid: Grid,
+    /// The data folder holding `<effect>/<experiment>/{Train,Test}/...`.
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+    /// Window length in samples (the study used 44, 66 and 88).
+    #[arg(long, default_value_t = 88)]
+    pub ctx: usize,
+    /// Training windows per gain; the rest validate (the study kept 74,862 for every ctx).
+    #[arg(long, default_value_t = crate::dataset::STUDY_TRAIN_WINDOWS, conflicts_with = "validation_fraction")]
+    pub train_windows: usize,
+    /// Instead of a fixed count, train on all windows but this fraction.
+    #[arg(long)]
+    pub validation_fraction: Option<f64>,
+}
+
+pub fn run(args: InspectArgs) -> anyhow::Result<()> {
+    let train = match args.validation_fraction {
+        Some(fraction) => TrainSize::AllButFraction(fraction),
+        None => TrainSize::Windows(args.train_windows),
+    };
+    let config = WindowConfig { ctx: args.ctx, train, seed: STUDY_SPLIT_SEED };
+    let grid = args.grid;
+    println!("{grid} ({}/{}) in {}", grid.effect(), grid.experiment(), args.data.display());
+    // Every folder is reported before giving up, so one run shows all that is wrong with a data set.
+    let mut problems = 0;
+    for gain in Gain::FIXED {
+        for split in [Split::Train, Split::Test] {
+            println!("\n{split}/{}", gain.name());
+            match load_gain(&args.data, grid, split, gain) {
+                Ok(recordings) => {
+                    print_songs(&recordings);
+                    if split == Split::Train {
+                        match WindowedDataset::from_recordings(&recordings, &config) {
+                            Ok(windows) => println!("  {}", windows.summary()),
+                            Err(error) => {
+                                problems += 1;
+                                println!("  error: {error}");
+                            }
+                        }
+                    }
+                }
+                Err(error) => {
+                    problems += 1;
+                    println!("  error: {error}");
+                }
+            }
+        }
+    }
+    if problems > 0 {
+        anyhow::bail!("{problems} problem(s) in {}; see the errors above", args.data.display());
+    }
+    Ok(())
+}
+
+fn print_songs(recordings: &GainRecordings) {
+    for song in &recordings.songs {
+        let label = song.comment.as_deref().map(|c| format!("  [{c}]")).unwrap_or_default();
+        println!("  {:<24} {:>7.1} s{label}", song.name, song.duration_seconds());
+    }
+    println!(
+        "  {} songs, {:.1} s in {}",
+        recordings.songs.len(),
+        recordings.duration_seconds(),
+        recordings.dir.display()
+    );
+    for warning in &recordings.warnings {
+        println!("  warning: {warning}");
+    }
+}

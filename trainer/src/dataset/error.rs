@@ -1,0 +1,52 @@
+use std::path::PathBuf;
+
+use crate::audio::WavError;
+
+use super::layout::LAYOUT_HINT;
+
+/// Why recordings could not be turned into a dataset. Each message names the file or folder and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError {
+    #[error("folder {path} does not exist; expected the study's layout {hint} (`trainer synth` writes stand-in data in it)", hint = LAYOUT_HINT)]
+    MissingFolder { path: PathBuf },
+    #[error("{path} is not a folder; expected the study's layout {hint}", hint = LAYOUT_HINT)]
+    NotAFolder { path: PathBuf },
+    #[error("cannot list {path}: {source}")]
+    List {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} holds no recordings; put each dry recording there as d_NAME.wav and its wet twin in ../Wet/w_NAME.wav"
+    )]
+    NoRecordings { path: PathBuf },
+    #[error("{path} is not named {expected}; rename it (or move it out) so that it pairs with its twin")]
+    BadName { path: PathBuf, expected: &'static str },
+    #[error("{dry} has no wet twin: {wet} is missing; every dry recording needs the wet one recorded with it")]
+    MissingWet { dry: PathBuf, wet: PathBuf },
+    #[error("{wet} has no dry twin: {dry} is missing; every wet recording needs the dry one recorded with it")]
+    MissingDry { wet: PathBuf, dry: PathBuf },
+    #[error(
+        "{path} is {found} Hz; the model expects {expected} Hz (resample it, e.g. `sox in.wav -r {expected} out.wav`)"
+    )]
+    SampleRate { path: PathBuf, found: u32, expected: u32 },
+    #[error(
+        "{wet} has {wet_len} samples but {dry} has {dry_len}; a pair recorded at once differs by at most \
+         {tolerance} samples, so these are not the same take (re-export both from the same region)"
+    )]
+    LengthMismatch { dry: PathBuf, wet: PathBuf, dry_len: usize, wet_len: usize, tolerance: usize },
+    #[error(
+        "{dir} gives {available} windows of {ctx} samples but {requested} training windows were asked for \
+         (plus at least one for validation); record more, lower the count, or train on all but a validation fraction"
+    )]
+    NotEnoughWindows { dir: PathBuf, ctx: usize, available: usize, requested: usize },
+    #[error("the conditioned model has no folder of its own; it trains on the Low, Mid and High folders together")]
+    ConditionedHasNoFolder,
+    #[error("the context size is 0; a window needs at least one sample")]
+    ZeroContext,
+    #[error("validation fraction {0} is outside (0, 1)")]
+    ValidationFraction(f64),
+    #[error(transparent)]
+    Wav(#[from] WavError),
+}

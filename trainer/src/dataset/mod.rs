@@ -1,0 +1,26 @@
+//! Recordings in the study's layout, turned into the windows the LSTM trains on.
+//!
+//! The files follow the data: `layout` (where recordings live) -> `pairs` (which takes a gain folder holds) ->
+//! `songs` (checked audio) -> `windowed` + `split` (the study's windows and train/validation split) -> `view`
+//! (shuffled batches per epoch). `load` ties them together by grid, split and gain.
+//!
+//! Nothing here prints: recoverable oddities (a few samples trimmed off a pair) come back as [`LoadWarning`]s in
+//! [`GainRecordings::warnings`], so callers decide where they go.
+
+mod error;
+pub mod layout;
+mod load;
+mod pairs;
+mod songs;
+mod split;
+mod view;
+mod windowed;
+
+pub use error::DatasetError;
+pub use layout::{Grid, SAMPLE_RATE, Split, dry_path, gain_dir, wet_path};
+pub use load::{load_gain, load_training_windows};
+pub use pairs::{PairPaths, list_pairs};
+pub use songs::{GainRecordings, LoadWarning, MAX_TRIMMED_SAMPLES, Song, load_gain_dir, load_pair};
+pub use split::{STUDY_SPLIT_SEED, STUDY_TRAIN_WINDOWS, TrainSize, shuffled_indices};
+pub use view::{BATCH_SIZE, Batch, Batches, WindowView};
+pub use windowed::{WindowConfig, WindowedDataset};
