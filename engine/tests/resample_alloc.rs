@@ -3,7 +3,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use blackbox_engine::resample::RoundTrip;
+use blackbox_engine::resample::{MODEL_SAMPLE_RATE, RoundTrip, RoundTripMode};
 
 /// Counts allocations made by the current thread only, so other tests running in parallel do not interfere.
 struct CountingAllocator;
@@ -41,8 +41,11 @@ fn processing_and_reset_never_allocate_after_construction() {
     for (n, x) in buffer.iter_mut().enumerate() {
         *x = (n as f32 * 0.05).sin() * 0.5;
     }
-    for host_rate in [44_100, 48_000, 88_200, 96_000, 176_400, 192_000] {
-        let mut trip = RoundTrip::new(host_rate).unwrap();
+    for (host_rate, mode) in [44_100, 48_000, 88_200, 96_000, 176_400, 192_000, 32_000, 768_000]
+        .into_iter()
+        .flat_map(|rate| [(rate, RoundTripMode::LowLatency), (rate, RoundTripMode::HighRejection)])
+    {
+        let mut trip = RoundTrip::with_mode(host_rate, MODEL_SAMPLE_RATE, mode).unwrap();
         let mut gain = 1.0f32;
         let before = allocations();
         for size in [1, 2, 3, 64, 511, 4096, 8192, 333, 1, 8191] {
@@ -55,7 +58,7 @@ fn processing_and_reset_never_allocate_after_construction() {
         let mut output = [0.0f32; 700];
         trip.process(&buffer[..700], &mut output, |_| {}).unwrap();
         let counted = allocations() - before;
-        assert_eq!(counted, 0, "{host_rate} Hz: {counted} allocations while processing");
+        assert_eq!(counted, 0, "{mode:?} {host_rate} Hz: {counted} allocations while processing");
     }
     // The counter does count: this allocation must show up.
     let before = allocations();

@@ -13,6 +13,11 @@ pub enum ResampleError {
          of {gcd}), which would add over 50 ms of latency; use a standard rate such as 44100, 48000 or 96000"
     )]
     RatePairTooCoarse { from: u32, to: u32, gcd: u32, block: usize },
+    #[error(
+        "resampling {from} Hz <-> {to} Hz needs a filter bank of {phases} phases (the rates share only a factor of \
+         {gcd}); use a standard rate such as 44100, 48000 or 96000"
+    )]
+    TooManyPhases { from: u32, to: u32, gcd: u32, phases: u32 },
     #[error("input block has {input} samples but the output block has {output}; pass slices of equal length")]
     BlockLengthMismatch { input: usize, output: usize },
     #[error("resampler could not be built for {from} Hz -> {to} Hz: {reason}")]

@@ -36,13 +36,19 @@ mod block;
 mod clip;
 mod error;
 mod fifo;
+mod fft_trip;
+mod kaiser;
 mod plan;
+mod polyphase;
+mod polyphase_trip;
 mod round_trip;
+mod sanitize;
 
 pub use clip::resample_clip;
 pub use error::ResampleError;
 pub use plan::{BlockPlan, MAX_MODEL_BLOCK, MIN_MODEL_BLOCK};
-pub use round_trip::{PASSTHROUGH_CHUNK, RoundTrip};
+pub use polyphase_trip::{LOW_LATENCY_MODEL_CHUNK, MAX_PHASES};
+pub use round_trip::{PASSTHROUGH_CHUNK, RoundTrip, RoundTripMode};
 
 /// The rate every BlackBox model is trained and run at, as in the study.
 pub const MODEL_SAMPLE_RATE: u32 = 44_100;

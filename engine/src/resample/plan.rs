@@ -71,7 +71,7 @@ pub(crate) fn check_rate(rate: u32) -> Result<(), ResampleError> {
     }
 }
 
-fn gcd(mut a: u32, mut b: u32) -> u32 {
+pub(crate) fn gcd(mut a: u32, mut b: u32) -> u32 {
     while b != 0 {
         (a, b) = (b, a % b);
     }
