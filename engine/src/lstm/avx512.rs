@@ -183,3 +183,88 @@ pub(super) unsafe fn batch_gate_products(p: &PackedLstm, rows: usize, h: &[f32],
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::activation::MAX_ABS_ERROR;
+
+    /// The vector activations against f64 on every 64th float in [-100, 100]: the same bound as the scalar ones.
+    #[test]
+    fn vector_activations_are_within_the_scalar_bound() {
+        if !is_x86_feature_detected!("avx512f") {
+            eprintln!("skipping: this CPU has no AVX-512F");
+            return;
+        }
+        let (mut worst_sigmoid, mut worst_tanh) = (0.0f64, 0.0f64);
+        let mut lanes = [0.0f32; LANES];
+        let mut filled = 0;
+        let mut check = |lanes: &[f32; LANES]| {
+            // SAFETY: AVX-512F was detected above.
+            let (s, t) = unsafe {
+                let x = _mm512_loadu_ps(lanes.as_ptr());
+                let (mut s, mut t) = ([0.0f32; LANES], [0.0f32; LANES]);
+                _mm512_storeu_ps(s.as_mut_ptr(), sigmoid(x));
+                _mm512_storeu_ps(t.as_mut_ptr(), tanh(x));
+                (s, t)
+            };
+            for l in 0..LANES {
+                let x = lanes[l] as f64;
+                worst_sigmoid = worst_sigmoid.max((s[l] as f64 - 1.0 / (1.0 + (-x).exp())).abs());
+                worst_tanh = worst_tanh.max((t[l] as f64 - x.tanh()).abs());
+            }
+        };
+        let mut bits = 0u32;
+        while f32::from_bits(bits) <= 100.0 {
+            for x in [f32::from_bits(bits), -f32::from_bits(bits)] {
+                lanes[filled] = x;
+                filled += 1;
+                if filled == LANES {
+                    check(&lanes);
+                    filled = 0;
+                }
+            }
+            bits += 64;
+        }
+        eprintln!("avx512 max abs error: sigmoid {worst_sigmoid:.2e}, tanh {worst_tanh:.2e}");
+        assert!(worst_sigmoid <= MAX_ABS_ERROR as f64 && worst_tanh <= MAX_ABS_ERROR as f64);
+    }
+
+    #[test]
+    fn vector_activations_pass_nan_and_saturate_at_infinity() {
+        if !is_x86_feature_detected!("avx512f") {
+            eprintln!("skipping: this CPU has no AVX-512F");
+            return;
+        }
+        let input = [
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            1e30,
+            -1e30,
+            0.0,
+            88.5,
+            -88.5,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+        ];
+        let (mut s, mut t) = ([0.0f32; LANES], [0.0f32; LANES]);
+        // SAFETY: AVX-512F was detected above.
+        unsafe {
+            let x = _mm512_loadu_ps(input.as_ptr());
+            _mm512_storeu_ps(s.as_mut_ptr(), sigmoid(x));
+            _mm512_storeu_ps(t.as_mut_ptr(), tanh(x));
+        }
+        assert!(s[0].is_nan() && t[0].is_nan());
+        assert_eq!((s[1], t[1], t[2]), (1.0, 1.0, -1.0));
+        assert!(s[2] >= 0.0 && s[2] < 1e-37);
+        assert_eq!((t[3], t[4], t[6], t[7]), (1.0, -1.0, 1.0, -1.0));
+        assert_eq!((s[5], t[5]), (0.5, 0.0));
+    }
+}
