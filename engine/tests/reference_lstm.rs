@@ -161,3 +161,29 @@ fn best_kernel_is_the_default() {
     assert_eq!(lstm.kernel(), Kernel::best());
     assert!(Kernel::Portable.is_available());
 }
+
+/// Real guitar audio (the TS9 pair's dry DI take: a quiet DI level, peaks near 0.07 in this excerpt, with the
+/// attacks and decays of real playing) instead of synthetic notes; every kernel must match the f64 reference on it.
+#[test]
+fn every_kernel_matches_the_reference_on_a_real_recording() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/ts9/dry.wav");
+    let Ok(reader) = hound::WavReader::open(path) else {
+        eprintln!("skipping: {path} is not there (the real TS9 recording lives outside the repository)");
+        return;
+    };
+    let spec = reader.spec();
+    assert_eq!((spec.sample_format, spec.channels), (hound::SampleFormat::Float, 1), "{path}: expected mono float");
+    // Half a second from 10 s in, where the playing has started.
+    let audio: Vec<f32> =
+        reader.into_samples::<f32>().skip(441_000).take(22_050).collect::<Result<_, _>>().expect("readable samples");
+    assert_eq!(audio.len(), 22_050, "{path} is shorter than 10.5 s");
+    let peak = audio.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    assert!(peak > 0.01, "{path}: the excerpt is silent (peak {peak})");
+    let weights = keras_like_weights(1, 96, 77);
+    let expected = reference_lstm(&weights, &reference_inputs(&audio, &[]), KERAS_ORDER);
+    for kernel in available_kernels() {
+        let err = max_abs_diff(&run(&weights, kernel, &audio, &[]), &expected);
+        eprintln!("TS9 dry, hidden 96, {}: max |engine - f64| = {err:.2e} (peak input {peak:.2})", kernel.name());
+        assert!(err <= TOLERANCE, "{} kernel on real audio: error {err:e}", kernel.name());
+    }
+}
