@@ -154,12 +154,11 @@ fn the_measured_delay_is_the_reported_latency_to_a_thousandth_of_a_sample() {
                 // The output is sin(w (n - delay)): its phase is -w * delay, known modulo 2 pi.
                 let period = host_rate as f64 / freq;
                 let lag = (-phase / TAU * period).rem_euclid(period);
-                let error = (lag - (latency as f64).rem_euclid(period) + period / 2.0).rem_euclid(period) - period / 2.0;
+                let error =
+                    (lag - (latency as f64).rem_euclid(period) + period / 2.0).rem_euclid(period) - period / 2.0;
                 worst = worst.max(error.abs());
             }
-            println!(
-                "{mode:?} round trip at {host_rate} Hz: delay = reported latency within {worst:.6} samples"
-            );
+            println!("{mode:?} round trip at {host_rate} Hz: delay = reported latency within {worst:.6} samples");
             assert!(worst < 1e-3, "{mode:?} {host_rate} Hz: delay off the reported latency by {worst} samples");
         }
     }
@@ -376,6 +375,39 @@ fn nan_infinity_and_absurd_levels_are_taken_as_silence_without_panicking() {
         let recovered = 5_002 + 2 * latency + 100;
         let (amplitude, _) = tone(&output[recovered..], host_rate, 1_000.0, recovered);
         assert!((amplitude - 0.5).abs() < 1e-3, "{mode:?}: tone at {amplitude} after the NaN");
+    }
+}
+
+#[test]
+fn cpu_cost_is_a_small_fraction_of_real_time() {
+    // Printed for the record; the bound only catches a blunder (a quadratic copy, a per-sample table rebuild),
+    // since this machine is shared. Host blocks of 128 samples, a common live setting, and of 1, the worst.
+    for mode in MODES {
+        for host_rate in HOST_RATES {
+            let seconds = 2.0;
+            let mut audio = sine(host_rate, 1_000.0, (seconds * host_rate as f64) as usize, 0.5);
+            let mut costs = Vec::new();
+            for block in [128, 1] {
+                // The best of three runs: the least disturbed by other work on the machine.
+                let mut best = f64::INFINITY;
+                for _ in 0..3 {
+                    let mut trip = trip(host_rate, mode);
+                    let started = std::time::Instant::now();
+                    for chunk in audio.chunks_mut(block) {
+                        trip.process_in_place(chunk, |_| {});
+                    }
+                    best = best.min(started.elapsed().as_secs_f64() / seconds);
+                }
+                costs.push(best);
+            }
+            println!(
+                "{mode:?} round trip at {host_rate} Hz: {:.2} % of one core in 128-sample blocks, {:.2} % in 1-sample \
+                 blocks",
+                100.0 * costs[0],
+                100.0 * costs[1]
+            );
+            assert!(costs[0] < 0.25, "{mode:?} {host_rate} Hz: {:.1} % of real time", 100.0 * costs[0]);
+        }
     }
 }
 

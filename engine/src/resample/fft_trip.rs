@@ -1,8 +1,8 @@
+use super::ResampleError;
 use super::block::BlockResampler;
 use super::fifo::SampleFifo;
 use super::plan::BlockPlan;
 use super::sanitize::sanitize;
-use super::ResampleError;
 
 /// The high-rejection round trip: rubato's synchronous FFT resampler on fixed blocks.
 ///

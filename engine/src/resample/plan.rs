@@ -1,12 +1,14 @@
 use super::{MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, ResampleError};
 
-/// The smallest FFT block, in model-rate samples, that a round trip uses.
+/// The smallest FFT block, in model-rate samples, that a [`RoundTripMode::HighRejection`] round trip uses.
 ///
 /// rubato's `Fft` resampler filters each block with a windowed sinc as long as the block, so the block length
 /// sets the transition band, and a round trip's latency is about two host blocks. Measured on the 88.2 kHz round
 /// trip (the one rate pair that lets the block be anything): 64 model samples keep 20 Hz..18 kHz within
 /// 0.002 dB and images below -125 dB; 32 samples droop by 13 dB at 18 kHz. At 48, 96 and 192 kHz the rates
 /// share a period of 147 model samples and the even-length rule below makes the block 294 (13.3 ms of latency).
+///
+/// [`RoundTripMode::HighRejection`]: super::RoundTripMode::HighRejection
 pub const MIN_MODEL_BLOCK: usize = 64;
 
 /// The longest model block accepted: 23 ms, so a round trip adds at most about 50 ms of latency. Every standard
@@ -14,7 +16,8 @@ pub const MIN_MODEL_BLOCK: usize = 64;
 /// (47 999 Hz against 44 100 Hz would need 12 600-sample blocks, over half a second of latency) is refused.
 pub const MAX_MODEL_BLOCK: usize = 1_024;
 
-/// How a host rate and the model rate are cut into blocks of equal duration for rubato's synchronous resampler.
+/// How a host rate and the model rate are cut into blocks of equal duration for rubato's synchronous resampler
+/// (the high-rejection round trip and offline clips).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BlockPlan {
     /// Samples per block at the host rate.

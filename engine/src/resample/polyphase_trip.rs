@@ -1,8 +1,8 @@
+use super::ResampleError;
 use super::kaiser::Kernel;
 use super::plan::gcd;
 use super::polyphase::{PolyphaseStage, StageTiming};
 use super::sanitize::sanitize;
-use super::ResampleError;
 
 /// The longest slice of model-rate samples handed to the model at once in the low-latency mode. Any length works
 /// (the model sees one continuous stream); this one bounds the scratch buffers and keeps calls cheap.
@@ -34,6 +34,11 @@ pub(crate) struct PolyphaseTrip {
 
 impl PolyphaseTrip {
     pub(crate) fn new(host_rate: u32, model_rate: u32) -> Result<Self, ResampleError> {
+        Self::with_latency_offset(host_rate, model_rate, 0)
+    }
+
+    /// Built with `offset` samples more latency than the least that works (tests show that one less fails).
+    fn with_latency_offset(host_rate: u32, model_rate: u32, offset: i64) -> Result<Self, ResampleError> {
         let gcd = gcd(host_rate, model_rate);
         let (host_period, model_period) = (host_rate / gcd, model_rate / gcd);
         if host_period.max(model_period) > MAX_PHASES {
@@ -53,7 +58,7 @@ impl PolyphaseTrip {
         // needs host samples up to `down_delay` ticks earlier plus `half_width - 1`. That must not pass host sample
         // `n` itself, whose tick is `n * p_m` (and the floor to whole host samples grants up to `p_m - 1` more):
         // `(latency + 1) * p_m > 2 * half_width - 2`.
-        let latency = (2 * half_width - 2).div_euclid(p_m);
+        let latency = (2 * half_width - 2).div_euclid(p_m) + offset;
         // Centre the down kernel so that a model sample is made as soon as the host sample at its instant has
         // arrived; the up stage takes the rest of the delay.
         let down_delay = half_width - 1;
@@ -86,6 +91,14 @@ impl PolyphaseTrip {
     }
 
     pub(crate) fn process_in_place(&mut self, block: &mut [f32], model: &mut dyn FnMut(&mut [f32])) {
+        let missing = self.run(block, model);
+        debug_assert_eq!(missing, 0, "low-latency round trip ran short of model samples");
+    }
+
+    /// Processes `block` in place; returns how many outputs could not be made (and were silenced), which the
+    /// latency makes zero.
+    fn run(&mut self, block: &mut [f32], model: &mut dyn FnMut(&mut [f32])) -> usize {
+        let mut missing = 0;
         for segment in block.chunks_mut(self.host_segment) {
             sanitize(segment);
             self.down.push(segment);
@@ -105,8 +118,30 @@ impl PolyphaseTrip {
             }
             // The latency guarantees every output of this segment can be made now.
             let written = self.up.take(segment);
-            debug_assert_eq!(written, segment.len(), "low-latency round trip ran short of model samples");
+            missing += segment.len() - written;
             segment[written..].fill(0.0);
+        }
+        missing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Outputs that could not be made over a few resampling periods, fed one sample at a time (every host sample
+    /// is then the newest available when its output is asked for, the tightest case).
+    fn shortfall(host_rate: u32, offset: i64) -> usize {
+        let mut trip = PolyphaseTrip::with_latency_offset(host_rate, 44_100, offset).unwrap();
+        let mut sample = [0.5f32];
+        (0..3 * host_rate as usize / 100).map(|_| trip.run(&mut sample, &mut |_: &mut [f32]| {})).sum()
+    }
+
+    #[test]
+    fn the_latency_is_the_least_that_never_runs_short() {
+        for host_rate in [32_000, 48_000, 88_200, 96_000, 176_400, 192_000] {
+            assert_eq!(shortfall(host_rate, 0), 0, "{host_rate} Hz");
+            assert!(shortfall(host_rate, -1) > 0, "{host_rate} Hz: one sample less latency would also do");
         }
     }
 }

@@ -36,8 +36,9 @@ pub struct RoundTrip {
 
 enum Engine {
     Passthrough,
-    Polyphase(PolyphaseTrip),
-    Fft(FftTrip),
+    // Boxed: the two differ in size by hundreds of bytes, and a round trip is built once per channel.
+    Polyphase(Box<PolyphaseTrip>),
+    Fft(Box<FftTrip>),
 }
 
 impl RoundTrip {
@@ -57,8 +58,8 @@ impl RoundTrip {
         check_rate(model_rate)?;
         let engine = match mode {
             _ if host_rate == model_rate => Engine::Passthrough,
-            RoundTripMode::LowLatency => Engine::Polyphase(PolyphaseTrip::new(host_rate, model_rate)?),
-            RoundTripMode::HighRejection => Engine::Fft(FftTrip::new(host_rate, model_rate)?),
+            RoundTripMode::LowLatency => Engine::Polyphase(Box::new(PolyphaseTrip::new(host_rate, model_rate)?)),
+            RoundTripMode::HighRejection => Engine::Fft(Box::new(FftTrip::new(host_rate, model_rate)?)),
         };
         Ok(RoundTrip { host_rate, model_rate, mode, engine })
     }
