@@ -20,6 +20,9 @@ pub(crate) struct StageTiming {
     pub(crate) half_width: i64,
 }
 
+/// Room for consumed inputs in the history before they are moved out (see [`PolyphaseStage::new`]).
+const SLACK: usize = 2_048;
+
 /// One direction of a rational-ratio resampler, streaming, mono f32: inputs are pushed, and every output whose
 /// inputs have all arrived can be taken. Allocates only in [`PolyphaseStage::new`]; never panics after it.
 pub(crate) struct PolyphaseStage {
@@ -67,9 +70,11 @@ impl PolyphaseStage {
         // Zeros stand for the inputs before the stream starts, as many as the first output reaches back.
         let zeros = (taps as i64 - 1 - newest_index).max(0) as usize;
         let newest = (zeros as i64 + newest_index) as usize;
-        // Between takes the history holds at most a kernel's worth of kept inputs plus what was pushed; the
-        // round trip pushes no more than `max_push` before taking, and takes all it can.
-        let capacity = zeros.max(taps) + 2 * max_push + taps;
+        // After a take, at most a kernel's worth of inputs (or the initial zeros) is still needed, and the round
+        // trip pushes no more than `max_push` before taking all it can. The slack lets consumed inputs pile up
+        // for a while, so that they are moved out of the way once per `SLACK` inputs rather than at every call
+        // (hosts that send one sample at a time would otherwise pay a kernel-long copy per sample).
+        let capacity = zeros.max(taps) + 2 * max_push + taps + SLACK;
         let mut stage = PolyphaseStage {
             timing,
             coefficients,
@@ -96,6 +101,9 @@ impl PolyphaseStage {
     /// Appends input samples. More than the stage was built for is a bookkeeping bug of the caller: the excess
     /// is dropped (and a debug build stops) rather than reallocating on the audio thread.
     pub(crate) fn push(&mut self, input: &[f32]) {
+        if input.len() > self.history.len() - self.len {
+            self.discard_consumed();
+        }
         let free = self.history.len() - self.len;
         debug_assert!(input.len() <= free, "polyphase history overflow: {} into {free}", input.len());
         let take = input.len().min(free);
@@ -119,11 +127,10 @@ impl PolyphaseStage {
             self.newest += advanced.div_euclid(self.timing.in_ticks) as usize;
             self.phase = advanced.rem_euclid(self.timing.in_ticks);
         }
-        self.discard_consumed();
         written
     }
 
-    /// Drops inputs no future output reaches back to, keeping the history short and its start at index 0.
+    /// Drops inputs no future output reaches back to, moving the rest to the start of the history.
     fn discard_consumed(&mut self) {
         let oldest_needed = (self.newest + 1).saturating_sub(self.taps).min(self.len);
         if oldest_needed > 0 {
