@@ -28,11 +28,11 @@ const SLACK: usize = 2_048;
 pub(crate) struct PolyphaseStage {
     timing: StageTiming,
     /// `taps` coefficients per phase, phase-major, in input order (oldest first) so that a phase's row lines up
-    /// with a contiguous slice of the history. Each row sums to 1: every phase passes DC unchanged, or the
-    /// gain would wobble at the period of the phases (a tone at `P_h` or `P_m` ticks' rhythm).
+    /// with a contiguous slice of the history. Each row sums to 1: every phase passes DC unchanged, or a
+    /// constant input would come out with a ripple at the rate the phases cycle.
     coefficients: Vec<f32>,
     taps: usize,
-    /// Input samples not yet consumed; `history[..len]` valid.
+    /// Inputs still needed, behind those already consumed until room runs short; `history[..len]` valid.
     history: Vec<f32>,
     len: usize,
     /// Index in `history` of the newest input the next output needs.

@@ -59,8 +59,8 @@ impl PolyphaseTrip {
         // `n` itself, whose tick is `n * p_m` (and the floor to whole host samples grants up to `p_m - 1` more):
         // `(latency + 1) * p_m > 2 * half_width - 2`.
         let latency = (2 * half_width - 2).div_euclid(p_m) + offset;
-        // Centre the down kernel so that a model sample is made as soon as the host sample at its instant has
-        // arrived; the up stage takes the rest of the delay.
+        // Delay the down stage by its kernel's reach, so that a model sample needs host samples up to its own
+        // instant and no further and is made as soon as those have arrived; the up stage takes the rest.
         let down_delay = half_width - 1;
         let up_delay = latency * p_m - down_delay;
 
