@@ -6,3 +6,5 @@ pub mod audio;
 pub mod cli;
 pub mod dataset;
 pub mod report;
+pub mod fused_lstm;
+pub mod model;

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod bench;
 pub mod inspect;
 
 #[derive(Debug, Parser)]
@@ -13,12 +14,15 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Time one seed epoch of the study's model on one thread (ctx 88 / hidden 96 and ctx 44 / hidden 64).
+    Bench(bench::BenchArgs),
     /// List each gain's songs, durations, stand-in labels and window counts in a data folder.
     Inspect(inspect::InspectArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         None => anyhow::bail!("nothing to do yet; see `trainer --help`"),
     }
