@@ -1,0 +1,71 @@
+//! CPU cost of the plugin in a real host: renders 60 s at 48 kHz through a hidden-96 model in 128-sample blocks
+//! and prints `plugin hidden=96 rate=48000 cpu_percent=<x>` (percent of one core; the target is below 5).
+//!
+//! Measure the release bundle: `cargo xtask bundle blackbox-plugin --release`, then
+//! `cargo run -p blackbox-plugin-host --release --bin plugin-bench [-- --bundle PATH --seconds S --block N]`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use blackbox_plugin_host::LoadedPlugin;
+use blackbox_plugin_host::bundle::clap_bundle;
+use blackbox_plugin_host::fixture::write_stand_in_model;
+use blackbox_plugin_host::signal::guitar_like;
+
+const HIDDEN: usize = 96;
+const RATE: u32 = 48_000;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("plugin-bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let mut bundle = None;
+    let mut seconds = 60.0;
+    let mut block = 128usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--bundle" => bundle = Some(PathBuf::from(value()?)),
+            "--seconds" => seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?,
+            "--block" => block = value()?.parse().map_err(|e| format!("--block: {e}"))?,
+            other => return Err(format!("unknown argument {other}; use --bundle PATH, --seconds S, --block N")),
+        }
+    }
+    let bundle = match bundle {
+        Some(path) => path,
+        None => clap_bundle()?,
+    };
+    let model = std::env::temp_dir().join(format!("blackbox-bench-{}.bbx", std::process::id()));
+    write_stand_in_model(&model, HIDDEN, 96).map_err(|e| e.to_string())?;
+
+    let mut plugin = LoadedPlugin::load(&bundle).map_err(|e| e.to_string())?;
+    plugin.set_param("Effect", 2.0).map_err(|e| e.to_string())?;
+    plugin.set_persisted_field("user-model", &serde_json::json!(model.display().to_string())).map_err(|e| e.to_string())?;
+    plugin.activate(f64::from(RATE), block as u32).map_err(|e| e.to_string())?;
+
+    let input = guitar_like(f64::from(RATE), 4.0, 1);
+    let total = (seconds * f64::from(RATE)) as usize;
+    let (mut scratch, mut output) = (vec![0.0f32; block], vec![0.0f32; block]);
+    let mut busy = std::time::Duration::ZERO;
+    let mut done = 0;
+    while done < total {
+        let n = block.min(total - done);
+        for (i, s) in scratch[..n].iter_mut().enumerate() {
+            *s = input[(done + i) % input.len()];
+        }
+        let start = Instant::now();
+        plugin.process(&mut scratch[..n], &mut output[..n]).map_err(|e| e.to_string())?;
+        busy += start.elapsed();
+        done += n;
+    }
+    let _ = std::fs::remove_file(&model);
+    let cpu_percent = 100.0 * busy.as_secs_f64() / seconds;
+    println!("bundle {} · {seconds} s of audio in {block}-sample blocks, gate on, resampled 48k <-> 44.1k", bundle.display());
+    println!("plugin hidden={HIDDEN} rate={RATE} cpu_percent={cpu_percent:.2}");
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! The CLAP bundle in a real host (clack-host): what it plays, at which latency, whatever the block size.
+//!
+//! Run after `cargo xtask bundle blackbox-plugin --features assert_process_allocs`: that debug bundle aborts
+//! the whole test process if `process()` ever allocates.
+
+mod common;
+
+use blackbox_engine::lstm::StreamingLstm;
+use blackbox_engine::resample::RoundTrip;
+use blackbox_plugin_host::render::{Automation, Blocks, render};
+use blackbox_plugin_host::signal::{difference_db, guitar_like, largest_step, rms, sine, write_wav};
+use common::*;
+
+const BLOCKS: [usize; 4] = [1, 64, 511, 4096];
+
+fn engine_streaming(model: &blackbox_engine::model::ModelFile, input: &[f32]) -> Vec<f32> {
+    let mut lstm = StreamingLstm::new(&model.weights);
+    let mut out = vec![0.0; input.len()];
+    lstm.process_block(input, &mut out);
+    out
+}
+
+fn engine_round_trip(model: &blackbox_engine::model::ModelFile, rate: u32, input: &[f32]) -> (Vec<f32>, usize) {
+    let mut lstm = StreamingLstm::new(&model.weights);
+    let mut round_trip = RoundTrip::new(rate).unwrap();
+    let mut out = input.to_vec();
+    round_trip.process_in_place(&mut out, |block| lstm.process_in_place(block));
+    (out, round_trip.latency_samples())
+}
+
+#[test]
+fn at_44k_the_plugin_plays_exactly_the_engines_streaming_lstm_for_every_block_size() {
+    let dir = output_dir("clap_44k");
+    let (path, model) = model(&dir, "user.bbx", TEST_HIDDEN, 1);
+    let input = guitar_like(44_100.0, 1.0, 7);
+    let expected = engine_streaming(&model, &input);
+    assert!(rms(&expected) > 1e-3, "the fixture model is silent; the comparison would prove nothing");
+    for blocks in BLOCKS.map(Blocks::Fixed).into_iter().chain([Blocks::Pattern(vec![1, 300, 17, 4096, 64, 8192])]) {
+        let mut plugin = playing_user_model(&path, 44_100.0, blocks.max() as u32);
+        assert_eq!(plugin.latency().unwrap(), 0, "no resampling at 44.1 kHz, so no latency");
+        let output = render(&mut plugin, &input, &blocks, &[]).unwrap();
+        write_wav(&dir.join(format!("out_44100_{blocks:?}.wav")), 44_100, &output).unwrap();
+        let db = difference_db(&output, &expected);
+        assert!(db < -80.0, "{blocks:?}: plugin differs from the engine by {db:.1} dB");
+        // And it is not simply the input: the model really ran.
+        assert!(difference_db(&output, &input) > -20.0, "{blocks:?}: output is the dry input");
+    }
+}
+
+#[test]
+fn at_48k_and_96k_the_plugin_resamples_around_the_model_and_reports_the_latency() {
+    let dir = output_dir("clap_resampled");
+    let (path, model) = model(&dir, "user.bbx", TEST_HIDDEN, 2);
+    for rate in [48_000u32, 96_000] {
+        let input = guitar_like(f64::from(rate), 1.0, 9);
+        let (expected, latency) = engine_round_trip(&model, rate, &input);
+        assert!(latency > 0);
+        for blocks in BLOCKS.map(Blocks::Fixed) {
+            let mut plugin = playing_user_model(&path, f64::from(rate), blocks.max() as u32);
+            assert_eq!(plugin.latency().unwrap() as usize, latency, "{rate} Hz: reported latency");
+            let output = render(&mut plugin, &input, &blocks, &[]).unwrap();
+            write_wav(&dir.join(format!("out_{rate}_{blocks:?}.wav")), rate, &output).unwrap();
+            let db = difference_db(&output, &expected);
+            assert!(db < -80.0, "{rate} Hz {blocks:?}: plugin differs from the engine's round trip by {db:.1} dB");
+        }
+    }
+}
+
+#[test]
+fn switching_models_on_a_steady_sine_makes_no_click() {
+    let dir = output_dir("clap_switch");
+    let (path_a, _) = model(&dir, "a.bbx", TEST_HIDDEN, 3);
+    let (path_b, _) = model(&dir, "b.bbx", TEST_HIDDEN, 4);
+    let rate = 44_100.0;
+    let input = sine(rate, 2.0, 220.0, 0.3);
+    let blocks = Blocks::Fixed(64);
+
+    // Reference renders of each model alone, to know how steep each one's own waveform is.
+    let steady_a = render(&mut playing_user_model(&path_a, rate, 64), &input, &blocks, &[]).unwrap();
+    let steady_b = render(&mut playing_user_model(&path_b, rate, 64), &input, &blocks, &[]).unwrap();
+    let own_steepness = largest_step(&steady_a[22_050..]).max(largest_step(&steady_b[22_050..]));
+
+    // Model A to model B (a new user file loaded mid-stream), then B to dry, then dry back to B.
+    let mut plugin = playing_user_model(&path_a, rate, 64);
+    let first = render(&mut plugin, &input[..44_100], &blocks, &[]).unwrap();
+    plugin.set_persisted_field("user-model", &serde_json::json!(path_b.display().to_string())).unwrap();
+    let switch = 44_100 / 64 * 64;
+    let second = render(
+        &mut plugin,
+        &input[first.len()..],
+        &blocks,
+        &[
+            Automation { at: 11_025, param: "Effect".into(), value: EFFECT_SD1 },
+            Automation { at: 22_050, param: "Effect".into(), value: EFFECT_USER },
+        ],
+    )
+    .unwrap();
+    let output: Vec<f32> = first.into_iter().chain(second).collect();
+    write_wav(&dir.join("switching.wav"), 44_100, &output).unwrap();
+
+    // A hard cut between any two of the three sources would jump by the gap between them at the switch; the
+    // 256-sample raised-cosine fade may add at most pi / 512 of that gap to a step.
+    let window = switch..switch + 4096;
+    let gap = window
+        .map(|i| (steady_a[i] - steady_b[i]).abs().max((steady_a[i] - input[i]).abs()).max((steady_b[i] - input[i]).abs()))
+        .fold(0.0f32, f32::max);
+    let own_steepness = own_steepness.max(largest_step(&input));
+    let worst = largest_step(&output[switch - 64..]);
+    println!("largest step {worst:.5}, sources' own {own_steepness:.5}, hard-cut gap {gap:.5}");
+    assert!(gap > 3.0 * own_steepness, "the sources are too alike for this test to see a click");
+    assert!(
+        worst <= own_steepness + 0.02 * gap,
+        "largest step {worst:.4} around the switches; the sources' own largest step is {own_steepness:.4} \
+         and a hard cut would step by up to {gap:.4}"
+    );
+    // And the switch happened: the end plays model B.
+    let tail = output.len() - 4096;
+    let db = difference_db(&output[tail..], &steady_b[tail..]);
+    assert!(db < -40.0, "after switching back, the output is not model B ({db:.1} dB off)");
+}
+
+#[test]
+fn nan_or_infinite_input_silences_that_block_and_the_stream_recovers() {
+    let dir = output_dir("clap_nan");
+    let (path, model) = model(&dir, "user.bbx", TEST_HIDDEN, 5);
+    let mut input = guitar_like(44_100.0, 0.5, 3);
+    let mut plugin = playing_user_model(&path, 44_100.0, 256);
+    let blocks = Blocks::Fixed(256);
+    let poisoned = 256 * 10 + 17;
+    input[poisoned] = f32::NAN;
+    input[poisoned + 256 * 5] = f32::INFINITY;
+    let output = render(&mut plugin, &input, &blocks, &[]).unwrap();
+    assert!(output.iter().all(|x| x.is_finite()), "non-finite output");
+    assert!(output[2560..2816].iter().all(|&x| x == 0.0), "the block with a NaN was not silenced");
+    // After the last bad block the plugin restarts from zero state: it plays what a fresh engine plays.
+    let restart = 256 * 16;
+    let expected = engine_streaming(&model, &input[restart..]);
+    let db = difference_db(&output[restart..], &expected);
+    assert!(db < -80.0, "after recovering, output differs from a fresh engine by {db:.1} dB");
+}
+
+#[test]
+fn an_effect_without_a_model_passes_the_input_through_and_bypass_and_mix_are_dry() {
+    let input = guitar_like(44_100.0, 0.5, 4);
+    let blocks = Blocks::Fixed(128);
+    let dir = output_dir("clap_dry");
+    let (path, _) = model(&dir, "user.bbx", TEST_HIDDEN, 6);
+
+    let mut plugin = load_plugin();
+    plugin.set_param("Gate", 0.0).unwrap();
+    if option_env!("BLACKBOX_EXPECT_EMBEDDED_SD1").is_none() {
+        plugin.set_param("Effect", EFFECT_SD1).unwrap();
+        plugin.activate(44_100.0, 128).unwrap();
+        let output = render(&mut plugin, &input, &blocks, &[]).unwrap();
+        assert!(difference_db(&output, &input) < -100.0, "SD-1 has no model in this build, so it must play dry");
+    }
+
+    let mut plugin = playing_user_model(&path, 44_100.0, 128);
+    plugin.set_param("Bypass", 1.0).unwrap();
+    let output = render(&mut plugin, &input, &blocks, &[]).unwrap();
+    // Bypass fades over 256 samples, then is exactly the input.
+    assert!(difference_db(&output[512..], &input[512..]) < -100.0, "bypass is not the dry input");
+
+    let mut plugin = playing_user_model(&path, 44_100.0, 128);
+    plugin.set_param("Mix", 0.0).unwrap();
+    let output = render(&mut plugin, &input, &blocks, &[]).unwrap();
+    assert!(difference_db(&output[4096..], &input[4096..]) < -100.0, "mix 0 % is not the dry input");
+}
+
+#[test]
+fn a_bad_user_model_file_changes_nothing() {
+    let dir = output_dir("clap_bad_file");
+    let (path, model) = model(&dir, "good.bbx", TEST_HIDDEN, 8);
+    let bad = dir.join("bad.bbx");
+    std::fs::write(&bad, b"BLKBOXM\0 not really a model").unwrap();
+    let input = guitar_like(44_100.0, 1.0, 5);
+    let mut plugin = playing_user_model(&path, 44_100.0, 512);
+    let half = 22_016;
+    let mut output = render(&mut plugin, &input[..half], &Blocks::Fixed(512), &[]).unwrap();
+    plugin.set_persisted_field("user-model", &serde_json::json!(bad.display().to_string())).unwrap();
+    output.extend(render(&mut plugin, &input[half..], &Blocks::Fixed(512), &[]).unwrap());
+    let expected = engine_streaming(&model, &input);
+    let db = difference_db(&output, &expected);
+    assert!(db < -80.0, "loading a corrupt file disturbed the playing model ({db:.1} dB)");
+}

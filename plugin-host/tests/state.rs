@@ -1,0 +1,71 @@
+//! Saving and restoring the plugin's state in a real host round-trips every parameter and the user model.
+
+mod common;
+
+use blackbox_plugin_host::render::{Blocks, render};
+use blackbox_plugin_host::signal::{difference_db, guitar_like};
+use common::*;
+
+/// A value for every parameter, none of them its default.
+const SETTINGS: [(&str, f64); 13] = [
+    ("Effect", EFFECT_USER),
+    ("Gain", 2.0),
+    ("Model", 5.0),
+    ("Gain knob", 0.8),
+    ("Input", 1.5),
+    ("Output", 0.7),
+    ("Gate", 1.0),
+    ("Gate threshold", -70.0),
+    ("Gate attack", 3.0),
+    ("Gate hold", 20.0),
+    ("Gate release", 300.0),
+    ("Mix", 0.8),
+    ("Bypass", 1.0),
+];
+
+#[test]
+fn state_round_trips_every_parameter_and_the_user_model_path() {
+    let dir = output_dir("state");
+    let (path, _) = model(&dir, "user.bbx", TEST_HIDDEN, 11);
+    let path_text = path.display().to_string();
+
+    let mut original = load_plugin();
+    let names: Vec<String> = original.params().iter().map(|p| p.name.clone()).collect();
+    for name in &names {
+        assert!(SETTINGS.iter().any(|(n, _)| n == name), "parameter {name:?} is not covered by this test");
+    }
+    for (name, value) in SETTINGS {
+        original.set_param(name, value).unwrap();
+    }
+    original.set_persisted_field("user-model", &serde_json::json!(path_text)).unwrap();
+    for (name, value) in SETTINGS {
+        let default = original.param(name).unwrap().default;
+        let now = original.param_value(name).unwrap();
+        assert!((now - value).abs() < 1e-4 * value.abs().max(1.0), "{name}: set {value}, plugin reports {now}");
+        assert!((now - default).abs() > 1e-6, "{name}: the test value equals the default and proves nothing");
+    }
+    let saved = original.save_state().unwrap();
+
+    let mut restored = load_plugin();
+    restored.load_state(&saved).unwrap();
+    for (name, value) in SETTINGS {
+        let now = restored.param_value(name).unwrap();
+        assert!((now - value).abs() < 1e-4 * value.abs().max(1.0), "{name}: restored {now}, saved {value}");
+    }
+    assert_eq!(restored.persisted_field("user-model").unwrap(), Some(serde_json::json!(path_text)));
+    let saved_again: serde_json::Value = serde_json::from_slice(&restored.save_state().unwrap()).unwrap();
+    let saved: serde_json::Value = serde_json::from_slice(&saved).unwrap();
+    assert_eq!(saved_again, saved, "saving the restored plugin gives a different state");
+
+    // The restored plugin really loaded the model: with bypass off, both instances play the same, and it is
+    // not the dry signal.
+    let input = guitar_like(44_100.0, 0.5, 2);
+    let mut outputs = Vec::new();
+    for plugin in [&mut original, &mut restored] {
+        plugin.set_param("Bypass", 0.0).unwrap();
+        plugin.activate(44_100.0, 256).unwrap();
+        outputs.push(render(plugin, &input, &Blocks::Fixed(256), &[]).unwrap());
+    }
+    assert!(difference_db(&outputs[1], &outputs[0]) < -100.0, "restored plugin plays differently");
+    assert!(difference_db(&outputs[1], &input) > -20.0, "restored plugin plays the dry input");
+}

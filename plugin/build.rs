@@ -1,0 +1,86 @@
+//! Embeds every `.bbx` file under the repository's `models/` folder.
+//!
+//! Each file is read with the engine's own validating reader, so the facts the plugin shows before activation
+//! (labels, provenance, test ESR) come from the same bytes it will later parse into a streaming LSTM. A file
+//! that does not validate is left out with a build warning and listed in the plugin's "skipped" table, so the
+//! GUI can say why a model is missing instead of silently not offering it.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use blackbox_engine::model::{ModelFile, TrainingMethod};
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let models_dir = manifest.join("..").join("models");
+    println!("cargo:rerun-if-changed={}", models_dir.display());
+    println!("cargo:rerun-if-changed=build.rs");
+
+    let mut files = Vec::new();
+    collect_bbx(&models_dir, &mut files);
+    files.sort();
+
+    let mut embedded = String::from("pub static EMBEDDED: &[EmbeddedModel] = &[\n");
+    let mut skipped = String::from("pub static SKIPPED: &[SkippedModel] = &[\n");
+    for path in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let relative = path.strip_prefix(&models_dir).unwrap_or(path).display().to_string();
+        match std::fs::read(path).map_err(|e| e.to_string()).and_then(|bytes| {
+            ModelFile::from_bytes(&bytes).map_err(|e| e.to_string())
+        }) {
+            Ok(model) => write_entry(&mut embedded, path, &relative, &model),
+            Err(reason) => {
+                println!("cargo:warning=models/{relative} is not embedded: {reason}");
+                writeln!(skipped, "    SkippedModel {{ path: {relative:?}, reason: {reason:?} }},").ok();
+            }
+        }
+    }
+    embedded.push_str("];\n");
+    skipped.push_str("];\n");
+
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_models.rs");
+    if let Err(e) = std::fs::write(&out, embedded + &skipped) {
+        panic!("cannot write {}: {e}", out.display());
+    }
+}
+
+fn collect_bbx(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_bbx(&path, out);
+        } else if path.extension().is_some_and(|e| e == "bbx") {
+            out.push(path);
+        }
+    }
+}
+
+fn write_entry(out: &mut String, path: &Path, relative: &str, model: &ModelFile) {
+    let m = &model.metadata;
+    let optional = |v: Option<f32>| v.map_or("None".to_owned(), |v| format!("Some({v:e})"));
+    let method = match m.method {
+        TrainingMethod::Windowed => "TrainingMethod::Windowed",
+        TrainingMethod::Streaming => "TrainingMethod::Streaming",
+    };
+    writeln!(
+        out,
+        "    EmbeddedModel {{ path: {relative:?}, bytes: include_bytes!({abs:?}), name: {name:?}, effect: {effect:?}, \
+         gain: Gain::{gain:?}, context: {ctx}, hidden_size: {hidden}, learning_rate: {lr:e}, method: {method}, \
+         sample_rate: {rate}, stand_in: {stand_in}, provenance: {provenance:?}, streaming_esr: {streaming}, \
+         windowed_esr: {windowed} }},",
+        abs = path.canonicalize().unwrap_or_else(|_| path.to_owned()).display().to_string(),
+        name = m.name,
+        effect = m.effect,
+        gain = m.gain,
+        ctx = m.context,
+        hidden = m.hidden_size,
+        lr = m.learning_rate,
+        rate = m.sample_rate,
+        stand_in = m.provenance.is_stand_in(),
+        provenance = m.provenance.summary(),
+        streaming = optional(m.mean_streaming_esr()),
+        windowed = optional(m.mean_windowed_esr()),
+    )
+    .ok();
+}

@@ -1,0 +1,225 @@
+//! The signal path, host rate in and out:
+//!
+//! input gain -> [host rate -> 44.1 kHz] -> model (switching, crossfading) -> [44.1 kHz -> host rate]
+//!   -> noise gate (detecting on the delayed dry input) -> dry/wet mix -> output level -> bypass crossfade
+//!
+//! Everything is sized in [`SignalChain::new`]; [`SignalChain::process_chunk`] never allocates, locks or panics.
+
+use blackbox_engine::gate::{GateParams, NoiseGate};
+use blackbox_engine::resample::{ResampleError, RoundTrip};
+
+use crate::delay::DelayLine;
+use crate::rack::{MAX_CHANNELS, ModelRack, Slot};
+use crate::switch::{FADE_SAMPLES, ModelSwitch, WARMUP_SAMPLES};
+
+/// Host samples per internal block; the per-sample control arrays are this long.
+pub const CHUNK: usize = 1024;
+/// Bypass fades over this many host samples rather than cutting.
+const BYPASS_FADE_SAMPLES: f32 = 256.0;
+
+/// Per-sample controls for one chunk (smoothed by the caller) and the settings that hold for the whole chunk.
+pub struct Controls<'a> {
+    pub input_gain: &'a [f32],
+    pub output_gain: &'a [f32],
+    pub mix: &'a [f32],
+    pub bypass: bool,
+    /// `None` when the gate is switched off.
+    pub gate: Option<GateParams>,
+    pub target: Slot,
+}
+
+/// What the meters show after a chunk.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ChunkReport {
+    pub input_peak: f32,
+    pub output_peak: f32,
+    pub gate_open: bool,
+}
+
+struct ChannelState {
+    round_trip: RoundTrip,
+    switch: ModelSwitch,
+    dry_delay: DelayLine,
+    /// The chunk's input before any gain, and the same delayed by the round trip's latency.
+    raw: Vec<f32>,
+    dry: Vec<f32>,
+    /// Model-rate scratch: the incoming model's weight per sample, its input and its output.
+    weights: Vec<f32>,
+    incoming_in: Vec<f32>,
+    incoming_out: Vec<f32>,
+}
+
+pub struct SignalChain {
+    channels: Vec<ChannelState>,
+    gate: NoiseGate,
+    gate_detector: Vec<f32>,
+    bypass_mix: f32,
+    latency: usize,
+}
+
+impl SignalChain {
+    /// Allocates everything the audio thread will need at `host_rate`.
+    pub fn new(host_rate: u32) -> Result<Self, ChainError> {
+        let mut channels = Vec::with_capacity(MAX_CHANNELS);
+        for _ in 0..MAX_CHANNELS {
+            let round_trip = RoundTrip::new(host_rate)?;
+            let model_chunk = round_trip.max_model_chunk();
+            let latency = round_trip.latency_samples();
+            channels.push(ChannelState {
+                round_trip,
+                switch: ModelSwitch::new(WARMUP_SAMPLES, FADE_SAMPLES),
+                dry_delay: DelayLine::new(latency),
+                raw: vec![0.0; CHUNK],
+                dry: vec![0.0; CHUNK],
+                weights: vec![0.0; model_chunk],
+                incoming_in: vec![0.0; model_chunk],
+                incoming_out: vec![0.0; model_chunk],
+            });
+        }
+        let latency = channels.first().map_or(0, |c| c.round_trip.latency_samples());
+        let gate = NoiseGate::new(host_rate as f32).map_err(|e| ChainError::Gate(e.to_string()))?;
+        Ok(SignalChain { channels, gate, gate_detector: vec![0.0; CHUNK], bypass_mix: 0.0, latency })
+    }
+
+    /// Host-rate samples between input and output: what the host is told, zero at 44.1 kHz.
+    pub fn latency_samples(&self) -> usize {
+        self.latency
+    }
+
+    /// Forgets all audio. The model states live in the rack and are reset by its owner.
+    pub fn reset(&mut self, playing: Slot) {
+        for channel in &mut self.channels {
+            channel.round_trip.reset();
+            channel.dry_delay.reset();
+            channel.switch.jump_to(playing);
+        }
+        self.gate.reset();
+    }
+
+    /// Slots that are playing or fading on any channel; the rack must not replace them.
+    pub fn busy_slots(&self) -> [Option<Slot>; 2] {
+        self.channels.first().map_or([None, None], |c| c.switch.busy())
+    }
+
+    pub fn playing(&self) -> Slot {
+        self.channels.first().map_or(Slot::Dry, |c| c.switch.active())
+    }
+
+    pub fn in_transition(&self) -> bool {
+        self.channels.first().is_some_and(|c| c.switch.in_transition())
+    }
+
+    /// Processes one chunk of at most [`CHUNK`] samples per channel, in place. Every channel sees the same
+    /// controls and switches at the same sample, because each channel's round trip cuts the stream the same way.
+    pub fn process_chunk(&mut self, io: &mut [&mut [f32]], rack: &mut ModelRack, controls: &Controls) -> ChunkReport {
+        let n = io.first().map_or(0, |c| c.len()).min(CHUNK).min(controls.input_gain.len());
+        let mut report = ChunkReport::default();
+        for (index, (samples, channel)) in io.iter_mut().zip(self.channels.iter_mut()).enumerate() {
+            let samples = &mut samples[..n];
+            if let Some(slot) = channel.switch.request(controls.target)
+                && let Some(models) = rack.get_mut(slot)
+            {
+                models.reset_channel(index);
+            }
+            channel.raw[..n].copy_from_slice(samples);
+            for (x, g) in samples.iter_mut().zip(controls.input_gain) {
+                report.input_peak = report.input_peak.max(x.abs());
+                *x *= g;
+            }
+            let ChannelState { round_trip, switch, weights, incoming_in, incoming_out, .. } = &mut *channel;
+            round_trip.process_in_place(samples, |block| {
+                run_models(block, index, switch, rack, weights, incoming_in, incoming_out)
+            });
+            channel.dry_delay.process(&channel.raw[..n], &mut channel.dry[..n]);
+        }
+
+        self.apply_gate(io, n, controls);
+        report.gate_open = controls.gate.is_some() && self.gate.is_open();
+
+        let bypass_target = if controls.bypass { 1.0 } else { 0.0 };
+        let start_bypass = self.bypass_mix;
+        for (samples, channel) in io.iter_mut().zip(self.channels.iter()) {
+            let mut bypass = start_bypass;
+            for (i, y) in samples[..n].iter_mut().enumerate() {
+                let dry = channel.dry[i];
+                let mix = controls.mix[i];
+                let processed = controls.output_gain[i] * (mix * *y + (1.0 - mix) * dry);
+                bypass += (bypass_target - bypass).clamp(-1.0 / BYPASS_FADE_SAMPLES, 1.0 / BYPASS_FADE_SAMPLES);
+                *y = processed + bypass * (dry - processed);
+                report.output_peak = report.output_peak.max(y.abs());
+            }
+            self.bypass_mix = bypass;
+        }
+        report
+    }
+
+    /// One gain for all channels, so a stereo image never shifts while the gate moves; it listens to the loudest
+    /// channel of the dry input delayed to line up with the model's output.
+    fn apply_gate(&mut self, io: &mut [&mut [f32]], n: usize, controls: &Controls) {
+        let Some(params) = controls.gate else {
+            // Reopens at unity next time it is switched on, instead of resuming a stale release.
+            self.gate.reset();
+            return;
+        };
+        // Out-of-range values cannot come from the parameter ranges; if they did, the old settings stay.
+        let _ = self.gate.set_params(params);
+        let detector = &mut self.gate_detector[..n];
+        detector.fill(0.0);
+        for channel in self.channels.iter().take(io.len()) {
+            for ((d, x), g) in detector.iter_mut().zip(&channel.dry[..n]).zip(controls.input_gain) {
+                *d = d.max((x * g).abs());
+            }
+        }
+        for (i, &d) in detector.iter().enumerate() {
+            let gain = self.gate.next_gain(d);
+            for samples in io.iter_mut() {
+                samples[i] *= gain;
+            }
+        }
+    }
+}
+
+/// Runs one model-rate block through the playing model and, during a switch, the incoming one.
+fn run_models(
+    block: &mut [f32],
+    channel: usize,
+    switch: &mut ModelSwitch,
+    rack: &mut ModelRack,
+    weights: &mut [f32],
+    incoming_in: &mut [f32],
+    incoming_out: &mut [f32],
+) {
+    let m = block.len().min(weights.len());
+    let block = &mut block[..m];
+    let weights = &mut weights[..m];
+    let plan = switch.next_block(weights);
+    if let Some(incoming) = plan.incoming {
+        incoming_in[..m].copy_from_slice(block);
+        run_slot(rack, incoming, channel, &incoming_in[..m], &mut incoming_out[..m]);
+    }
+    if let Some(models) = rack.get_mut(plan.active) {
+        models.process_in_place(channel, block);
+    }
+    if plan.incoming.is_some() {
+        for ((y, incoming), w) in block.iter_mut().zip(&incoming_out[..m]).zip(weights.iter()) {
+            *y += w * (incoming - *y);
+        }
+    }
+}
+
+fn run_slot(rack: &mut ModelRack, slot: Slot, channel: usize, input: &[f32], output: &mut [f32]) {
+    match rack.get_mut(slot) {
+        Some(models) => models.process(channel, input, output),
+        // The dry slot (or one that vanished) passes its input through.
+        None => output.copy_from_slice(input),
+    }
+}
+
+/// Why the signal chain cannot run at the host's settings.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    #[error("cannot resample this host rate to the models' 44.1 kHz: {0}")]
+    Resample(#[from] ResampleError),
+    #[error("noise gate: {0}")]
+    Gate(String),
+}
