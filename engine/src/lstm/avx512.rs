@@ -7,7 +7,7 @@
 
 use std::arch::x86_64::*;
 
-use super::packed::{Chunk, LstmState, PackedLstm};
+use super::packed::{Chunk, LstmState, PackedLstm, Sweep};
 use crate::activation::coeff::*;
 
 const LANES: usize = 16;
@@ -18,16 +18,17 @@ const LANES: usize = 16;
 /// The CPU must support AVX-512F, and `p` must have been packed with `Kernel::Avx512.layout()`.
 #[target_feature(enable = "avx512f")]
 pub(super) unsafe fn step(p: &PackedLstm, state: &mut LstmState, u: &[f32]) -> (f32, f32) {
-    let LstmState { h, c, z } = state;
-    for &chunk in &p.chunks {
+    let sweep = state.next_sweep();
+    let LstmState { h, c, z, .. } = state;
+    for chunk in sweep.chunks(p) {
         // Chunk widths are multiples of 4 vectors (4 gates x whole vectors of padded units).
         match chunk.width / LANES {
-            4 => gate_products::<4>(p, chunk, u, h.as_slice(), z.as_mut_slice()),
-            8 => gate_products::<8>(p, chunk, u, h.as_slice(), z.as_mut_slice()),
-            12 => gate_products::<12>(p, chunk, u, h.as_slice(), z.as_mut_slice()),
-            16 => gate_products::<16>(p, chunk, u, h.as_slice(), z.as_mut_slice()),
-            20 => gate_products::<20>(p, chunk, u, h.as_slice(), z.as_mut_slice()),
-            _ => gate_products::<24>(p, chunk, u, h.as_slice(), z.as_mut_slice()),
+            4 => gate_products::<4>(p, chunk, sweep, u, h.as_slice(), z.as_mut_slice()),
+            8 => gate_products::<8>(p, chunk, sweep, u, h.as_slice(), z.as_mut_slice()),
+            12 => gate_products::<12>(p, chunk, sweep, u, h.as_slice(), z.as_mut_slice()),
+            16 => gate_products::<16>(p, chunk, sweep, u, h.as_slice(), z.as_mut_slice()),
+            20 => gate_products::<20>(p, chunk, sweep, u, h.as_slice(), z.as_mut_slice()),
+            _ => gate_products::<24>(p, chunk, sweep, u, h.as_slice(), z.as_mut_slice()),
         }
     }
     update_state(p, z.as_slice(), c.as_mut_slice(), h.as_mut_slice())
@@ -36,7 +37,7 @@ pub(super) unsafe fn step(p: &PackedLstm, state: &mut LstmState, u: &[f32]) -> (
 /// `z[chunk] = bias + u K + h R` for one chunk of `N` vectors.
 #[target_feature(enable = "avx512f")]
 #[inline]
-fn gate_products<const N: usize>(p: &PackedLstm, chunk: Chunk, u: &[f32], h: &[f32], z: &mut [f32]) {
+fn gate_products<const N: usize>(p: &PackedLstm, chunk: Chunk, sweep: Sweep, u: &[f32], h: &[f32], z: &mut [f32]) {
     debug_assert_eq!(chunk.width, N * LANES);
     let bias = &p.bias.as_slice()[chunk.start..chunk.start + chunk.width];
     let weights = p.recurrent_chunk(chunk);
@@ -54,10 +55,13 @@ fn gate_products<const N: usize>(p: &PackedLstm, chunk: Chunk, u: &[f32], h: &[f
                 *a = _mm512_fmadd_ps(ui, _mm512_load_ps(row.as_ptr().add(v * LANES)), *a);
             }
         }
-        for (&hk, row) in h[..p.hidden].iter().zip(weights.chunks_exact(chunk.width)) {
-            let hk = _mm512_set1_ps(hk);
-            for (v, a) in acc.iter_mut().enumerate() {
-                *a = _mm512_fmadd_ps(hk, _mm512_load_ps(row.as_ptr().add(v * LANES)), *a);
+        for rows in sweep.segments(p.hidden, chunk.width) {
+            let segment = &weights[rows.start * chunk.width..rows.end * chunk.width];
+            for (&hk, row) in h[rows.clone()].iter().zip(segment.chunks_exact(chunk.width)) {
+                let hk = _mm512_set1_ps(hk);
+                for (v, a) in acc.iter_mut().enumerate() {
+                    *a = _mm512_fmadd_ps(hk, _mm512_load_ps(row.as_ptr().add(v * LANES)), *a);
+                }
             }
         }
         let out = &mut z[chunk.start..chunk.start + chunk.width];

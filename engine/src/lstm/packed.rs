@@ -6,6 +6,8 @@
 //! the matrix exactly once, front to back, into register accumulators (broadcast `h[k]`, one FMA per vector).
 //! Padded units have zero weights and bias; their state stays exactly zero (c' = 0.5 * 0 + 0.5 * tanh 0), so the
 //! kernels may process them blindly.
+//!
+//! The order of that stream alternates from step to step (see [`Sweep`]).
 
 use super::aligned::AlignedBuf;
 use crate::model::{GATES, LstmWeights};
@@ -93,12 +95,50 @@ impl PackedLstm {
     }
 }
 
+/// Bytes per segment of a [`Sweep`]: 12 KB (8 rows at hidden 96 with AVX-512) is long enough for the hardware
+/// prefetcher to stream each segment forward, short enough that the segments still in L1 are the ones the next
+/// step reads first. Measured on the 2-core Zen 5 (AVX-512 matrix-vector product alone, cycles per step): hidden
+/// 64 1476 -> 742, hidden 96 3148 -> 2432 with 8-row segments; reversing whole rows gave only 1036 / 2926
+/// (backward streams are not prefetched), and 4 to 16 rows were within 5% of each other. Sizing segments by rows
+/// instead cost the AVX2 kernel 10%, whose 384-byte chunk rows made 3 KB segments.
+const SEGMENT_BYTES: usize = 12 * 1024;
+
+/// The order in which one step reads the recurrent matrix.
+///
+/// A matrix larger than L1 (hidden 64: 64 KB, hidden 96: 147 KB, L1: 48 KB) read front to back every step is
+/// the worst case for a least-recently-used cache: every line is evicted just before it is needed again, so all
+/// of it comes from L2. Visiting the row segments (and chunks) in the opposite order on every other step starts
+/// each step with the ~40 KB the previous step touched last, still in L1. Rows within a segment always ascend.
+/// The summation order of `h R` therefore alternates between two fixed orders; both are tested against f64.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Sweep {
+    backwards: bool,
+}
+
+impl Sweep {
+    pub(crate) fn chunks(self, p: &PackedLstm) -> impl Iterator<Item = Chunk> + '_ {
+        let n = p.chunks.len();
+        (0..n).map(move |i| p.chunks[if self.backwards { n - 1 - i } else { i }])
+    }
+
+    /// Row ranges of a chunk `width` floats wide, in visiting order.
+    pub(crate) fn segments(self, hidden: usize, width: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+        let rows = (SEGMENT_BYTES / (width * size_of::<f32>())).max(1);
+        let n = hidden.div_ceil(rows);
+        (0..n).map(move |i| {
+            let s = if self.backwards { n - 1 - i } else { i };
+            s * rows..((s + 1) * rows).min(hidden)
+        })
+    }
+}
+
 /// What a step carries from one sample to the next, plus the gate pre-activations as scratch.
 #[derive(Clone)]
 pub(crate) struct LstmState {
     pub h: AlignedBuf,
     pub c: AlignedBuf,
     pub z: AlignedBuf,
+    backwards: bool,
 }
 
 impl LstmState {
@@ -107,12 +147,22 @@ impl LstmState {
             h: AlignedBuf::zeros(packed.padded),
             c: AlignedBuf::zeros(packed.padded),
             z: AlignedBuf::zeros(packed.cols),
+            backwards: false,
         }
     }
 
+    /// Zero state; the sweep restarts too, so a reset model computes exactly what a new one does.
     pub(crate) fn reset(&mut self) {
         self.h.fill_zero();
         self.c.fill_zero();
+        self.backwards = false;
+    }
+
+    /// This step's sweep; the next call returns the opposite one.
+    pub(crate) fn next_sweep(&mut self) -> Sweep {
+        let sweep = Sweep { backwards: self.backwards };
+        self.backwards = !self.backwards;
+        sweep
     }
 }
 

@@ -9,9 +9,10 @@ const CHUNK: usize = 32;
 /// One time step: updates `state` from inputs `u` (audio sample, then conditioning) and returns
 /// `(output, sum of the cell state)`; either is non-finite when the state has been poisoned.
 pub(super) fn step(p: &PackedLstm, state: &mut LstmState, u: &[f32]) -> (f32, f32) {
-    let LstmState { h, c, z } = state;
+    let sweep = state.next_sweep();
+    let LstmState { h, c, z, .. } = state;
     let (h, c, z) = (h.as_mut_slice(), c.as_mut_slice(), z.as_mut_slice());
-    for &chunk in &p.chunks {
+    for chunk in sweep.chunks(p) {
         let mut acc = [0.0f32; CHUNK];
         acc.copy_from_slice(&p.bias.as_slice()[chunk.start..chunk.start + CHUNK]);
         for (i, &ui) in u.iter().enumerate().take(p.inputs) {
@@ -20,9 +21,13 @@ pub(super) fn step(p: &PackedLstm, state: &mut LstmState, u: &[f32]) -> (f32, f3
                 *a += ui * w;
             }
         }
-        for (&hk, row) in h.iter().zip(p.recurrent_chunk(chunk).chunks_exact(CHUNK)) {
-            for (a, &w) in acc.iter_mut().zip(row) {
-                *a += hk * w;
+        let weights = p.recurrent_chunk(chunk);
+        for rows in sweep.segments(p.hidden, CHUNK) {
+            let segment = &weights[rows.start * CHUNK..rows.end * CHUNK];
+            for (&hk, row) in h[rows].iter().zip(segment.chunks_exact(CHUNK)) {
+                for (a, &w) in acc.iter_mut().zip(row) {
+                    *a += hk * w;
+                }
             }
         }
         z[chunk.start..chunk.start + CHUNK].copy_from_slice(&acc);
