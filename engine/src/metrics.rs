@@ -5,17 +5,17 @@
 
 /// Error-to-signal ratio, MSE and MAE of one prediction.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ErrorMetrics {
+pub struct Metrics {
     pub esr: f64,
     pub mse: f64,
     pub mae: f64,
 }
 
-impl ErrorMetrics {
-    /// All three over the common length of `target` and `prediction`.
-    pub fn measure(target: &[f32], prediction: &[f32]) -> Self {
+impl Metrics {
+    /// All three over the common length of `target` (the wet recording) and `prediction`.
+    pub fn between(target: &[f32], prediction: &[f32]) -> Self {
         let sums = Sums::of(target, prediction);
-        ErrorMetrics { esr: sums.esr(), mse: sums.mse(), mae: sums.mae() }
+        Metrics { esr: sums.esr(), mse: sums.mse(), mae: sums.mae() }
     }
 }
 
@@ -98,7 +98,7 @@ mod tests {
         // ESR does not depend on loudness; MSE does.
         let scaled = |s: f32| target.iter().map(|v| v * s).collect::<Vec<_>>();
         let (half, tenth) = (scaled(0.5), scaled(0.1));
-        let (a, b) = (ErrorMetrics::measure(&target, &half), ErrorMetrics::measure(&scaled(0.2), &tenth));
+        let (a, b) = (Metrics::between(&target, &half), Metrics::between(&scaled(0.2), &tenth));
         assert!((a.esr - b.esr).abs() < 1e-9 && a.esr > 0.2);
         assert!(a.mse > 20.0 * b.mse);
     }
@@ -108,7 +108,7 @@ mod tests {
         assert_eq!(esr(&[0.0; 8], &[0.0; 8]), 0.0);
         assert_eq!(esr(&[0.0; 8], &[0.0, 0.0, 1e-3, 0.0, 0.0, 0.0, 0.0, 0.0]), f64::INFINITY);
         assert_eq!(esr(&[], &[]), 0.0);
-        assert_eq!(ErrorMetrics::measure(&[], &[]), ErrorMetrics { esr: 0.0, mse: 0.0, mae: 0.0 });
+        assert_eq!(Metrics::between(&[], &[]), Metrics { esr: 0.0, mse: 0.0, mae: 0.0 });
     }
 
     #[test]
