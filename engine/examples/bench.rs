@@ -46,8 +46,12 @@ fn main() {
     }
     for (hidden, weights) in &details {
         for threads in [1, 2] {
-            let rate = windowed_throughput(weights, 44, &audio, threads);
-            println!("windowed hidden={hidden} ctx=44 threads={threads} windows_per_s={rate:.0}");
+            let (rate, cpu_rate) = windowed_throughput(weights, 44, &audio, threads);
+            let cpu_rate = cpu_rate.map_or("n/a".to_string(), |r| format!("{r:.0}"));
+            println!(
+                "windowed hidden={hidden} ctx=44 threads={threads} windows_per_s={rate:.0} \
+                 windows_per_cpu_s={cpu_rate}"
+            );
         }
     }
 }
@@ -60,14 +64,27 @@ struct Factor {
     cpu: Option<f64>,
 }
 
-/// The windowed evaluator's throughput on one second of audio (44,100 windows of `ctx` steps each).
-fn windowed_throughput(weights: &LstmWeights, ctx: usize, audio: &[f32], threads: usize) -> f64 {
+/// The windowed evaluator's throughput on one second of audio (44,100 windows of `ctx` steps each): windows per
+/// wall-clock second and per second of process CPU time (all threads; 10 ms resolution).
+fn windowed_throughput(weights: &LstmWeights, ctx: usize, audio: &[f32], threads: usize) -> (f64, Option<f64>) {
     let dry = &audio[..RATE + ctx - 1];
+    let cpu_start = process_cpu_seconds();
     let start = Instant::now();
     let predictions = predict_windows(weights, ctx, black_box(dry), &[], threads);
     let seconds = start.elapsed().as_secs_f64();
     black_box(&predictions);
-    predictions.len() as f64 / seconds
+    let windows = predictions.len() as f64;
+    let cpu = cpu_start.zip(process_cpu_seconds()).map(|(a, b)| windows / (b - a));
+    (windows / seconds, cpu)
+}
+
+/// User plus system time of the whole process (fields 14 and 15 of `/proc/self/stat`, in 1/100 s on Linux).
+fn process_cpu_seconds() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name in field 2 may hold spaces; fields after its closing parenthesis are plain.
+    let fields: Vec<&str> = text.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 /// The run with the best wall-clock factor and all runs, over `RUNS` passes from a reset state after one
