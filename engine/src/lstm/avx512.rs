@@ -2,8 +2,11 @@
 //!
 //! Each chunk's gate columns (up to 384: all of hidden 96) live in up to 24 zmm accumulators for the whole
 //! matrix-vector product; the loop over `k` broadcasts `h[k]` and streams row `k` once with one FMA per vector.
-//! The recurrent matrix (147 KB at hidden 96) does not fit L1, so this loop runs at the speed the L2 cache
-//! delivers lines; nothing else in the step comes close in cost.
+//! The recurrent matrix (147 KB at hidden 96) does not fit the 48 KB L1, so this loop runs at the speed L2
+//! delivers lines: measured on the 2-core Zen 5 at 3.9 GHz, about 47 bytes per cycle, 3150 cycles for hidden 96
+//! read front to back, 2430 with the alternating [`Sweep`] (which finds ~40 KB still in L1), against 1150 cycles
+//! of FMAs. The activations add about 10 cycles per 16 gates (300 at hidden 96). Software prefetching and
+//! several interleaved row streams measured no faster.
 
 use std::arch::x86_64::*;
 

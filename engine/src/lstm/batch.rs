@@ -2,7 +2,9 @@
 //!
 //! One sequence per step is a matrix-vector product, bound by how fast the recurrent matrix streams from L2.
 //! With `rows` sequences it becomes a matrix-matrix product: each weight vector loaded from cache feeds several
-//! sequences' FMAs, so the same weights cost a fraction of the bandwidth per sequence.
+//! sequences' FMAs, so the same weights cost a fraction of the bandwidth per sequence. Measured (bench, load ~9):
+//! hidden 96, ctx 44, about 41k windows per CPU-second on AVX-512, i.e. ~2200 cycles per window-step against
+//! 1150 cycles of FMAs and ~300 of activations.
 
 use super::Kernel;
 use super::aligned::AlignedBuf;
