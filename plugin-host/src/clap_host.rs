@@ -270,24 +270,35 @@ impl LoadedPlugin {
         ext.load(&self.instance.plugin_handle(), &mut Cursor::new(bytes)).map_err(|_| HostError::State("load"))
     }
 
+    /// The plugin state as JSON: nice-plug's CLAP state is an 8-byte little-endian length, then JSON.
+    pub fn state_json(&mut self) -> Result<serde_json::Value, HostError> {
+        let bytes = self.save_state()?;
+        let json = bytes.get(8..).ok_or(HostError::Other(format!("state of {} bytes has no length prefix", bytes.len())))?;
+        serde_json::from_slice(json).map_err(|e| HostError::Other(format!("state is not JSON after its length: {e}")))
+    }
+
+    pub fn load_state_json(&mut self, state: &serde_json::Value) -> Result<(), HostError> {
+        let json = serde_json::to_vec(state).map_err(|e| HostError::Other(e.to_string()))?;
+        let mut bytes = (json.len() as u64).to_le_bytes().to_vec();
+        bytes.extend_from_slice(&json);
+        self.load_state(&bytes)
+    }
+
     /// Sets a persisted (non-parameter) field, e.g. the user model path, the way a DAW restores a session: by
     /// loading a saved state with that field changed. nice-plug stores each field as a JSON string.
     pub fn set_persisted_field(&mut self, key: &str, value: &serde_json::Value) -> Result<(), HostError> {
-        let mut state: serde_json::Value =
-            serde_json::from_slice(&self.save_state()?).map_err(|e| HostError::Other(format!("state is not JSON: {e}")))?;
+        let mut state = self.state_json()?;
         let fields = state
             .get_mut("fields")
             .and_then(|f| f.as_object_mut())
             .ok_or(HostError::Other("state has no \"fields\" object".into()))?;
         fields.insert(key.to_owned(), serde_json::Value::String(value.to_string()));
-        let bytes = serde_json::to_vec(&state).map_err(|e| HostError::Other(e.to_string()))?;
-        self.load_state(&bytes)
+        self.load_state_json(&state)
     }
 
     /// Reads a persisted field back out of a fresh state save.
     pub fn persisted_field(&mut self, key: &str) -> Result<Option<serde_json::Value>, HostError> {
-        let state: serde_json::Value =
-            serde_json::from_slice(&self.save_state()?).map_err(|e| HostError::Other(format!("state is not JSON: {e}")))?;
+        let state = self.state_json()?;
         Ok(state
             .get("fields")
             .and_then(|f| f.get(key))

@@ -30,6 +30,7 @@ fn engine_round_trip(model: &blackbox_engine::model::ModelFile, rate: u32, input
 
 #[test]
 fn at_44k_the_plugin_plays_exactly_the_engines_streaming_lstm_for_every_block_size() {
+    let _main_thread = one_host_at_a_time();
     let dir = output_dir("clap_44k");
     let (path, model) = model(&dir, "user.bbx", TEST_HIDDEN, 1);
     let input = guitar_like(44_100.0, 1.0, 7);
@@ -41,6 +42,7 @@ fn at_44k_the_plugin_plays_exactly_the_engines_streaming_lstm_for_every_block_si
         let output = render(&mut plugin, &input, &blocks, &[]).unwrap();
         write_wav(&dir.join(format!("out_44100_{blocks:?}.wav")), 44_100, &output).unwrap();
         let db = difference_db(&output, &expected);
+        println!("44100 Hz {blocks:?}: plugin vs engine streaming LSTM {db:.1} dB");
         assert!(db < -80.0, "{blocks:?}: plugin differs from the engine by {db:.1} dB");
         // And it is not simply the input: the model really ran.
         assert!(difference_db(&output, &input) > -20.0, "{blocks:?}: output is the dry input");
@@ -49,6 +51,7 @@ fn at_44k_the_plugin_plays_exactly_the_engines_streaming_lstm_for_every_block_si
 
 #[test]
 fn at_48k_and_96k_the_plugin_resamples_around_the_model_and_reports_the_latency() {
+    let _main_thread = one_host_at_a_time();
     let dir = output_dir("clap_resampled");
     let (path, model) = model(&dir, "user.bbx", TEST_HIDDEN, 2);
     for rate in [48_000u32, 96_000] {
@@ -61,6 +64,7 @@ fn at_48k_and_96k_the_plugin_resamples_around_the_model_and_reports_the_latency(
             let output = render(&mut plugin, &input, &blocks, &[]).unwrap();
             write_wav(&dir.join(format!("out_{rate}_{blocks:?}.wav")), rate, &output).unwrap();
             let db = difference_db(&output, &expected);
+            println!("{rate} Hz {blocks:?}: latency {latency}, plugin vs engine round trip {db:.1} dB");
             assert!(db < -80.0, "{rate} Hz {blocks:?}: plugin differs from the engine's round trip by {db:.1} dB");
         }
     }
@@ -68,6 +72,7 @@ fn at_48k_and_96k_the_plugin_resamples_around_the_model_and_reports_the_latency(
 
 #[test]
 fn switching_models_on_a_steady_sine_makes_no_click() {
+    let _main_thread = one_host_at_a_time();
     let dir = output_dir("clap_switch");
     let (path_a, _) = model(&dir, "a.bbx", TEST_HIDDEN, 3);
     let (path_b, _) = model(&dir, "b.bbx", TEST_HIDDEN, 4);
@@ -121,6 +126,7 @@ fn switching_models_on_a_steady_sine_makes_no_click() {
 
 #[test]
 fn nan_or_infinite_input_silences_that_block_and_the_stream_recovers() {
+    let _main_thread = one_host_at_a_time();
     let dir = output_dir("clap_nan");
     let (path, model) = model(&dir, "user.bbx", TEST_HIDDEN, 5);
     let mut input = guitar_like(44_100.0, 0.5, 3);
@@ -141,6 +147,7 @@ fn nan_or_infinite_input_silences_that_block_and_the_stream_recovers() {
 
 #[test]
 fn an_effect_without_a_model_passes_the_input_through_and_bypass_and_mix_are_dry() {
+    let _main_thread = one_host_at_a_time();
     let input = guitar_like(44_100.0, 0.5, 4);
     let blocks = Blocks::Fixed(128);
     let dir = output_dir("clap_dry");
@@ -169,6 +176,7 @@ fn an_effect_without_a_model_passes_the_input_through_and_bypass_and_mix_are_dry
 
 #[test]
 fn a_bad_user_model_file_changes_nothing() {
+    let _main_thread = one_host_at_a_time();
     let dir = output_dir("clap_bad_file");
     let (path, model) = model(&dir, "good.bbx", TEST_HIDDEN, 8);
     let bad = dir.join("bad.bbx");

@@ -44,6 +44,7 @@ fn ensure_display() -> Xvfb {
 
 #[test]
 fn the_editor_draws_its_controls_and_model_facts_in_a_host_window() {
+    let _main_thread = one_host_at_a_time();
     let _xvfb = ensure_display();
     let dir = output_dir("editor");
     let (path, _) = model(&dir, "user.bbx", TEST_HIDDEN, 21);

@@ -6,25 +6,27 @@ use blackbox_plugin_host::render::{Blocks, render};
 use blackbox_plugin_host::signal::{difference_db, guitar_like};
 use common::*;
 
-/// A value for every parameter, none of them its default.
+/// A value for every parameter, none of them its default. These are CLAP values: nice-plug exposes continuous
+/// parameters normalised to 0..1 and stepped ones as their step index.
 const SETTINGS: [(&str, f64); 13] = [
     ("Effect", EFFECT_USER),
     ("Gain", 2.0),
     ("Model", 5.0),
     ("Gain knob", 0.8),
-    ("Input", 1.5),
-    ("Output", 0.7),
-    ("Gate", 1.0),
-    ("Gate threshold", -70.0),
-    ("Gate attack", 3.0),
-    ("Gate hold", 20.0),
-    ("Gate release", 300.0),
+    ("Input", 0.6),
+    ("Output", 0.3),
+    ("Gate", 0.0),
+    ("Gate threshold", 0.2),
+    ("Gate attack", 0.3),
+    ("Gate hold", 0.25),
+    ("Gate release", 0.4),
     ("Mix", 0.8),
     ("Bypass", 1.0),
 ];
 
 #[test]
 fn state_round_trips_every_parameter_and_the_user_model_path() {
+    let _main_thread = one_host_at_a_time();
     let dir = output_dir("state");
     let (path, _) = model(&dir, "user.bbx", TEST_HIDDEN, 11);
     let path_text = path.display().to_string();
@@ -44,6 +46,10 @@ fn state_round_trips_every_parameter_and_the_user_model_path() {
         assert!((now - value).abs() < 1e-4 * value.abs().max(1.0), "{name}: set {value}, plugin reports {now}");
         assert!((now - default).abs() > 1e-6, "{name}: the test value equals the default and proves nothing");
     }
+    // The plugin's own display text follows the values (what a DAW shows).
+    let input_text = original.param_text("Input", 0.6).unwrap();
+    assert!(input_text.contains("dB") && !input_text.starts_with("0.0"), "Input 0.6 displays as {input_text:?}");
+    assert_eq!(original.param_text("Effect", EFFECT_USER).unwrap(), "User model file");
     let saved = original.save_state().unwrap();
 
     let mut restored = load_plugin();
@@ -53,9 +59,7 @@ fn state_round_trips_every_parameter_and_the_user_model_path() {
         assert!((now - value).abs() < 1e-4 * value.abs().max(1.0), "{name}: restored {now}, saved {value}");
     }
     assert_eq!(restored.persisted_field("user-model").unwrap(), Some(serde_json::json!(path_text)));
-    let saved_again: serde_json::Value = serde_json::from_slice(&restored.save_state().unwrap()).unwrap();
-    let saved: serde_json::Value = serde_json::from_slice(&saved).unwrap();
-    assert_eq!(saved_again, saved, "saving the restored plugin gives a different state");
+    assert_eq!(restored.state_json().unwrap(), original.state_json().unwrap(), "restored plugin saves a different state");
 
     // The restored plugin really loaded the model: with bypass off, both instances play the same, and it is
     // not the dry signal.

@@ -16,6 +16,7 @@ use common::*;
 
 #[test]
 fn pedalboard_lists_the_parameters_and_the_vst3_plays_what_the_engine_plays() {
+    let _main_thread = one_host_at_a_time();
     let bundle = vst3_bundle().unwrap_or_else(|e| panic!("{e}"));
     let dir = output_dir("vst3");
     let (model_path, model) = model(&dir, "user.bbx", TEST_HIDDEN, 31);

@@ -28,6 +28,13 @@ pub fn model(dir: &Path, name: &str, hidden: usize, seed: u64) -> (PathBuf, Mode
     (path, model)
 }
 
+/// CLAP calls every main-thread function from one thread; a test binary runs tests on several, so each test
+/// holds this while it talks to a plugin.
+pub fn one_host_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static MAIN_THREAD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    MAIN_THREAD.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 pub fn load_plugin() -> LoadedPlugin {
     let bundle = clap_bundle().unwrap_or_else(|e| panic!("{e}"));
     LoadedPlugin::load(&bundle).unwrap_or_else(|e| panic!("{e}"))
