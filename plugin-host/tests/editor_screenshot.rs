@@ -53,7 +53,7 @@ fn the_editor_draws_its_controls_and_model_facts_in_a_host_window() {
     // Some audio, so the meters and the gate light have something to show.
     render(&mut plugin, &guitar_like(48_000.0, 0.5, 1), &Blocks::Fixed(512), &[]).unwrap();
 
-    let window = HostWindow::open(700, 520).unwrap_or_else(|e| panic!("{e}"));
+    let window = HostWindow::open(680, 580).unwrap_or_else(|e| panic!("{e}"));
     let gui = plugin.gui_ext().unwrap();
     {
         let handle = plugin.main_thread_handle();

@@ -1,6 +1,9 @@
 """Loads BlackBox.vst3 in Spotify's pedalboard (a JUCE-based VST3 host), points it at a user model, renders.
 
-Usage: vst3_pedalboard.py BUNDLE MODEL INPUT_WAV OUTPUT_WAV
+Usage: vst3_pedalboard.py BUNDLE MODEL INPUT_WAV OUTPUT_F32
+
+The output is the first channel as raw little-endian float32, so no WAV sample-format conversion can blur the
+comparison.
 
 Prints one line per parameter ("param <python name> = <value>") and the reported latency. The user model path
 is not a parameter, so it is set the way a DAW restores a session: the plugin's component state (nice-plug's
@@ -50,7 +53,7 @@ def build_vstpreset(class_id: bytes, chunks) -> bytes:
 
 
 def main():
-    bundle, model, input_wav, output_wav = sys.argv[1:5]
+    bundle, model, input_wav, output_f32 = sys.argv[1:5]
     plugin = pedalboard.load_plugin(bundle)
     print(f"loaded {plugin.name}")
 
@@ -74,8 +77,7 @@ def main():
         audio = f.read(f.frames)
         rate = f.samplerate
     output = plugin.process(audio.astype(np.float32), sample_rate=rate, buffer_size=512, reset=True)
-    with AudioFile(output_wav, "w", samplerate=rate, num_channels=output.shape[0]) as f:
-        f.write(output)
+    output[0].astype("<f4").tofile(output_f32)
     print(f"rendered {output.shape[1]} samples at {rate} Hz")
 
 

@@ -20,7 +20,7 @@ use crate::user_model::ModelFacts;
 use widgets::{gate_light, knob, level_meter, section};
 
 const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 470.0;
+const HEIGHT: f64 = 540.0;
 /// Meters and the gate light move with the audio, so the editor redraws at least this often.
 const FRAME: Duration = Duration::from_millis(33);
 
@@ -176,30 +176,30 @@ impl BlackBoxEditor {
 
     fn controls(&self, ui: &mut Ui, setter: &ParamSetter) {
         let p = &self.params;
-        section(ui, "Levels · Gate");
+        section(ui, "Levels");
         ui.horizontal(|ui| {
             knob(ui, &p.input_gain, setter, "Input");
             knob(ui, &p.output_gain, setter, "Output");
             knob(ui, &p.mix, setter, "Mix");
             knob(ui, &p.gain_knob, setter, "Gain knob*");
             ui.separator();
-            ui.vertical(|ui| {
-                let mut on = p.gate_on.value();
-                ui.horizontal(|ui| {
-                    if ui.checkbox(&mut on, "Gate").changed() {
-                        setter.begin_set_parameter(&p.gate_on);
-                        setter.set_parameter(&p.gate_on, on);
-                        setter.end_set_parameter(&p.gate_on);
-                    }
-                    gate_light(ui, self.meters.gate_open(), on);
-                });
-                let mut bypass = p.bypass.value();
-                if ui.checkbox(&mut bypass, "Bypass").changed() {
-                    setter.begin_set_parameter(&p.bypass);
-                    setter.set_parameter(&p.bypass, bypass);
-                    setter.end_set_parameter(&p.bypass);
-                }
-            });
+            let mut bypass = p.bypass.value();
+            if ui.checkbox(&mut bypass, "Bypass").changed() {
+                setter.begin_set_parameter(&p.bypass);
+                setter.set_parameter(&p.bypass, bypass);
+                setter.end_set_parameter(&p.bypass);
+            }
+        });
+        section(ui, "Noise gate");
+        ui.horizontal(|ui| {
+            let mut on = p.gate_on.value();
+            if ui.checkbox(&mut on, "Gate").changed() {
+                setter.begin_set_parameter(&p.gate_on);
+                setter.set_parameter(&p.gate_on, on);
+                setter.end_set_parameter(&p.gate_on);
+            }
+            gate_light(ui, self.meters.gate_open(), on);
+            ui.add_space(8.0);
             knob(ui, &p.gate_threshold, setter, "Threshold");
             knob(ui, &p.gate_attack, setter, "Attack");
             knob(ui, &p.gate_hold, setter, "Hold");
