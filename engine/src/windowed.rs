@@ -11,9 +11,10 @@ use crate::model::LstmWeights;
 /// Predictions for every full window of `dry`: `dry.len() - ctx + 1` values, element `k` predicting
 /// `wet[k + ctx - 1]`; empty when `dry` is shorter than `ctx` or `ctx` is 0.
 ///
-/// `conditioning` holds model inputs 2.. (e.g. the gain knob), constant over the clip; `threads` is clamped to
-/// at least 1. The result does not depend on `threads`: every window is computed by the same arithmetic.
-/// `weights` are assumed validated; non-finite audio gives non-finite predictions for the windows that read it.
+/// `conditioning` holds model inputs 2.. (e.g. the gain knob), constant over the clip (missing values count as 0,
+/// extra ones are ignored); `threads` is clamped to at least 1. The result does not depend on `threads`: every window is computed by the same arithmetic.
+/// `weights` must pass [`LstmWeights::validate`] (a loaded model file has; packing weights of inconsistent sizes
+/// panics); non-finite audio gives non-finite predictions for the windows that read it.
 pub fn predict_windows(
     weights: &LstmWeights,
     ctx: usize,

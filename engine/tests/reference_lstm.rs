@@ -187,3 +187,15 @@ fn every_kernel_matches_the_reference_on_a_real_recording() {
         assert!(err <= TOLERANCE, "{} kernel on real audio: error {err:e}", kernel.name());
     }
 }
+
+#[test]
+fn unvalidated_weights_with_wrong_sizes_are_an_error_not_a_panic() {
+    let mut weights = keras_like_weights(1, 8, 1);
+    weights.recurrent_kernel.pop();
+    let message =
+        StreamingLstm::try_new(&weights).err().expect("a short recurrent kernel must be rejected").to_string();
+    assert!(message.contains("recurrent kernel"), "message should name the tensor: {message}");
+    weights.recurrent_kernel.push(f32::NAN);
+    assert!(StreamingLstm::try_new(&weights).is_err());
+    assert!(StreamingLstm::try_new(&keras_like_weights(1, 8, 1)).is_ok());
+}

@@ -2,7 +2,7 @@
 
 use super::Kernel;
 use super::packed::{LstmState, PackedLstm};
-use crate::model::{LstmWeights, MAX_INPUTS};
+use crate::model::{LstmWeights, MAX_INPUTS, ModelError};
 
 /// A one-layer LSTM -> Dense(1) run one sample at a time, as the plugin's audio thread does.
 ///
@@ -24,6 +24,14 @@ impl StreamingLstm {
     /// ([`LstmWeights::validate`], which every loaded model file has passed).
     pub fn new(weights: &LstmWeights) -> Self {
         Self::build(weights, Kernel::best())
+    }
+
+    /// Like [`StreamingLstm::new`] for weights that have not been through a model file's validation (built in
+    /// memory, say): inconsistent sizes or non-finite values come back as [`ModelError::Invalid`] instead of a
+    /// panic while packing.
+    pub fn try_new(weights: &LstmWeights) -> Result<Self, ModelError> {
+        weights.validate()?;
+        Ok(Self::new(weights))
     }
 
     /// Like [`StreamingLstm::new`] with a given kernel; `None` when this CPU cannot run it.
