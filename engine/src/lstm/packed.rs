@@ -3,7 +3,7 @@
 //! Keras stores gate columns as `g * H + j`. Here each gate is padded to `Hp` (a multiple of the kernel's lane
 //! count) so that a vector never mixes two gates, and the recurrent matrix is cut into column chunks that fit the
 //! kernel's register file: within a chunk, row `k` holds that chunk's columns contiguously, so one step streams
-//! the matrix exactly once, front to back, into register accumulators (broadcast `h[k]`, one FMA per vector).
+//! the matrix exactly once into register accumulators (broadcast `h[k]`, one FMA per vector).
 //! Padded units have zero weights and bias; their state stays exactly zero (c' = 0.5 * 0 + 0.5 * tanh 0), so the
 //! kernels may process them blindly.
 //!
@@ -169,6 +169,27 @@ impl LstmState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_sweeps_visit_every_row_once_and_each_starts_where_the_other_ended() {
+        let mut state_owner = LstmState::new(&PackedLstm::new(&LstmWeights::zeros(1, 4), 4, 4));
+        for (hidden, width) in [(96, 384), (64, 256), (7, 32), (130, 96)] {
+            let forward = state_owner.next_sweep();
+            let backward = state_owner.next_sweep();
+            let rows = |sweep: Sweep| sweep.segments(hidden, width).flatten().collect::<Vec<_>>();
+            let (mut f, mut b) = (rows(forward), rows(backward));
+            // The backward sweep begins with the segment the forward sweep finished with.
+            let last_forward = forward.segments(hidden, width).last().unwrap();
+            assert_eq!(backward.segments(hidden, width).next().unwrap(), last_forward);
+            // Within a segment rows ascend, in both directions, so the prefetcher streams forward.
+            assert!(backward.segments(hidden, width).all(|r| r.start < r.end));
+            f.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(f, (0..hidden).collect::<Vec<_>>());
+            assert_eq!(b, f);
+            state_owner.reset();
+        }
+    }
 
     #[test]
     fn every_keras_weight_lands_once_in_its_padded_gate_column() {
