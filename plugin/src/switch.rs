@@ -152,7 +152,16 @@ mod tests {
             switch.jump_to(Slot::Embedded(0));
             assert_eq!(switch.request(Slot::Embedded(3)), Some(Slot::Embedded(3)));
             let blocks = run(&mut switch, 400, block);
-            let weights: Vec<f32> = blocks.iter().flat_map(|(_, w)| w.iter().copied()).collect();
+            // How much of the target is heard at each sample: the incoming weight during a transition, and all
+            // or nothing once the switch is steady.
+            let target = Slot::Embedded(3);
+            let weights: Vec<f32> = blocks
+                .iter()
+                .flat_map(|(plan, w)| {
+                    let steady = if plan.active == target { 1.0 } else { 0.0 };
+                    w.iter().map(move |&w| if plan.incoming.is_some() { w } else { steady })
+                })
+                .collect();
             assert!(weights[..100].iter().all(|&w| w == 0.0), "block {block}: heard during warm-up");
             assert!(weights.windows(2).all(|p| p[1] >= p[0]), "block {block}: fade not monotone");
             let steps = weights.windows(2).map(|p| p[1] - p[0]).fold(0.0f32, f32::max);
