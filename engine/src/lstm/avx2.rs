@@ -3,6 +3,7 @@
 
 use std::arch::x86_64::*;
 
+use super::batch::BatchInputs;
 use super::packed::{Chunk, LstmState, PackedLstm, Sweep};
 use crate::activation::coeff::*;
 
@@ -140,28 +141,32 @@ pub(super) const BATCH_ROWS: usize = 6;
 /// Vectors per register tile: 6 x 2 = 12 accumulators, 2 weight vectors and a broadcast fit 16 ymm.
 const BATCH_VECTORS: usize = 2;
 
-/// `z += h R` for `rows` sequences at once; see `avx512::batch_gate_products`.
+/// `z = bias + x K + h R` for `rows` sequences at once; see `avx512::batch_gate_products`.
 ///
 /// # Safety
 /// AVX2 and FMA must be available; `p` must be packed with 8 lanes and one chunk; the slices must have those sizes.
 #[target_feature(enable = "avx2,fma")]
-pub(super) unsafe fn batch_gate_products(p: &PackedLstm, rows: usize, h: &[f32], z: &mut [f32]) {
+pub(super) unsafe fn batch_gate_products(p: &PackedLstm, rows: usize, inputs: &BatchInputs, h: &[f32], z: &mut [f32]) {
     let (hp, cols) = (p.padded, p.cols);
     debug_assert!(p.chunks.len() == 1 && rows.is_multiple_of(BATCH_ROWS) && cols.is_multiple_of(BATCH_VECTORS * LANES));
-    debug_assert!(h.len() >= rows * hp && z.len() >= rows * cols);
+    debug_assert!(h.len() >= rows * hp && z.len() >= rows * cols && inputs.audio.len() >= rows);
+    debug_assert!(inputs.bias.len() == cols && inputs.audio_weights.len() == cols && inputs.recurrent_rows <= p.hidden);
     let weights = p.recurrent.as_slice().as_ptr();
     let (h, z) = (h.as_ptr(), z.as_mut_ptr());
-    // SAFETY: row < rows, k < hidden <= hp and column + 16 <= cols keep every access inside the checked sizes.
+    // SAFETY: row < rows, k < recurrent_rows <= hidden <= hp and column + 16 <= cols keep every access inside the checked sizes.
     unsafe {
         for column in (0..cols).step_by(BATCH_VECTORS * LANES) {
             for row in (0..rows).step_by(BATCH_ROWS) {
                 let mut acc = [[_mm256_setzero_ps(); BATCH_VECTORS]; BATCH_ROWS];
                 for (m, acc_row) in acc.iter_mut().enumerate() {
+                    let x = _mm256_set1_ps(*inputs.audio.get_unchecked(row + m));
                     for (n, a) in acc_row.iter_mut().enumerate() {
-                        *a = _mm256_load_ps(z.add((row + m) * cols + column + n * LANES));
+                        let offset = column + n * LANES;
+                        let (b, k) = (inputs.bias.as_ptr().add(offset), inputs.audio_weights.as_ptr().add(offset));
+                        *a = _mm256_fmadd_ps(x, _mm256_load_ps(k), _mm256_load_ps(b));
                     }
                 }
-                for k in 0..p.hidden {
+                for k in 0..inputs.recurrent_rows {
                     let w_row = weights.add(k * cols + column);
                     let w = [_mm256_load_ps(w_row), _mm256_load_ps(w_row.add(LANES))];
                     for (m, acc_row) in acc.iter_mut().enumerate() {

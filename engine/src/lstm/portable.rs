@@ -1,5 +1,6 @@
 //! The LSTM step in plain Rust, written so the compiler vectorises it for whatever the baseline target offers.
 
+use super::batch::BatchInputs;
 use super::packed::{LstmState, PackedLstm};
 use crate::activation::{sigmoid, tanh};
 
@@ -36,11 +37,15 @@ pub(super) fn step(p: &PackedLstm, state: &mut LstmState, u: &[f32]) -> (f32, f3
     (dot(h, p.dense.as_slice()) + p.dense_bias, c.iter().sum())
 }
 
-/// `z += h R` for `rows` sequences (`h`: rows x padded, `z`: rows x cols), `p` packed as one chunk.
-pub(super) fn batch_gate_products(p: &PackedLstm, rows: usize, h: &[f32], z: &mut [f32]) {
+/// `z = bias + x K + h R` for `rows` sequences (`h`: rows x padded, `z`: rows x cols), `p` packed as one chunk.
+pub(super) fn batch_gate_products(p: &PackedLstm, rows: usize, inputs: &BatchInputs, h: &[f32], z: &mut [f32]) {
     let weights = p.recurrent.as_slice();
-    for (h_row, z_row) in h.chunks_exact(p.padded).zip(z.chunks_exact_mut(p.cols)).take(rows) {
-        for (&hk, w_row) in h_row[..p.hidden].iter().zip(weights.chunks_exact(p.cols)) {
+    let rows_of = h.chunks_exact(p.padded).zip(z.chunks_exact_mut(p.cols)).zip(inputs.audio).take(rows);
+    for ((h_row, z_row), &x) in rows_of {
+        for ((zc, &b), &k) in z_row.iter_mut().zip(inputs.bias).zip(inputs.audio_weights) {
+            *zc = x * k + b;
+        }
+        for (&hk, w_row) in h_row[..inputs.recurrent_rows].iter().zip(weights.chunks_exact(p.cols)) {
             for (zc, &w) in z_row.iter_mut().zip(w_row) {
                 *zc += hk * w;
             }
