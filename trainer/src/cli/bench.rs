@@ -41,6 +41,14 @@ const CELLS: [(usize, usize); 2] = [(88, 96), (44, 64)];
 const ESR_EPSILON: f32 = 1e-10;
 const LEARNING_RATE: f64 = 1e-3;
 
+/// CPU time this thread has run, from the scheduler (nanosecond resolution; Linux only). While others
+/// compile on the same cores wall-clock figures swing by 2-4x; figures per CPU second do not.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(ns * 1e-9)
+}
+
 /// The device the trainer trains on: flex, or ndarray with the `ndarray` feature.
 pub fn training_device() -> Device {
     #[cfg(feature = "ndarray")]
@@ -60,12 +68,18 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         let data = Windows::synthesize(ctx, args.train_windows + args.valid_windows, 25);
         let timing = epoch(&data, hidden, &args, Regressor::Fused)?;
         println!("{}", timing.line("epoch", ctx, hidden));
+        if let Some(note) = timing.cpu_note("epoch", ctx, hidden) {
+            eprintln!("{note}");
+        }
     }
     if args.stock {
         for (ctx, hidden) in CELLS {
             let data = Windows::synthesize(ctx, args.train_windows + args.valid_windows, 25);
             let timing = epoch(&data, hidden, &args, Regressor::Stock)?;
             println!("{}", timing.line("stock-epoch", ctx, hidden));
+            if let Some(note) = timing.cpu_note("stock-epoch", ctx, hidden) {
+                eprintln!("{note}");
+            }
         }
     }
     Ok(())
@@ -81,6 +95,8 @@ struct EpochTiming {
     train_windows: usize,
     train_seconds: f64,
     total_seconds: f64,
+    /// Training time on the CPU, when the platform reports it.
+    train_cpu_seconds: Option<f64>,
 }
 
 impl EpochTiming {
@@ -90,6 +106,16 @@ impl EpochTiming {
             self.total_seconds,
             self.train_windows as f64 / self.train_seconds
         )
+    }
+
+    /// The same rate per CPU second (for stderr: stdout keeps the agreed format).
+    fn cpu_note(&self, label: &str, ctx: usize, hidden: usize) -> Option<String> {
+        let cpu = self.train_cpu_seconds?;
+        Some(format!(
+            "{label} ctx={ctx} hidden={hidden} train_cpu_seconds={cpu:.2} windows_per_cpu_s={:.0} (wall {:.2} s)",
+            self.train_windows as f64 / cpu,
+            self.train_seconds
+        ))
     }
 }
 
@@ -167,6 +193,8 @@ fn epoch(data: &Windows, hidden: usize, args: &BenchArgs, regressor: Regressor) 
     let model = StudyLstmConfig { input_size: 1, hidden_size: hidden }.init(25, &device);
     let mut optimizer = AdamConfig::new().with_beta_1(0.9).with_beta_2(0.999).with_epsilon(1e-7).init();
     let start = Instant::now();
+    let cpu_start = thread_cpu_seconds();
+    let train_cpu = || Some(thread_cpu_seconds()? - cpu_start?);
     let model = match regressor {
         Regressor::Fused => {
             let mut model = model;
@@ -188,15 +216,16 @@ fn epoch(data: &Windows, hidden: usize, args: &BenchArgs, regressor: Regressor) 
                 stock = optimizer.step(LEARNING_RATE, stock, grads);
             }
             let valid = stock.valid();
-            let train_seconds = start.elapsed().as_secs_f64();
+            let (train_seconds, train_cpu_seconds) = (start.elapsed().as_secs_f64(), train_cpu());
             validate(data, train_windows, args, |x| Ok(valid.forward(x)))?;
-            return Ok(EpochTiming { train_windows, train_seconds, total_seconds: start.elapsed().as_secs_f64() });
+            let total_seconds = start.elapsed().as_secs_f64();
+            return Ok(EpochTiming { train_windows, train_seconds, total_seconds, train_cpu_seconds });
         }
     };
-    let train_seconds = start.elapsed().as_secs_f64();
+    let (train_seconds, train_cpu_seconds) = (start.elapsed().as_secs_f64(), train_cpu());
     let valid = model.context("the fused model")?.valid();
     validate(data, train_windows, args, |x| Ok(valid.forward(x)?))?;
-    Ok(EpochTiming { train_windows, train_seconds, total_seconds: start.elapsed().as_secs_f64() })
+    Ok(EpochTiming { train_windows, train_seconds, total_seconds: start.elapsed().as_secs_f64(), train_cpu_seconds })
 }
 
 /// Mean validation ESR over the windows after the training ones (forward only, no autodiff).
@@ -233,15 +262,20 @@ fn kernel_timing(ctx: usize, hidden: usize, batch: usize) -> String {
     let input = SequenceInput { x: &x, h0: None, c0: None };
     let grad = vec![1e-3f32; batch * 2 * hidden];
     let isa = Isa::detect();
+    // CPU seconds where available, so that the figure means one unshared core.
+    let clock = {
+        let wall = Instant::now();
+        move || thread_cpu_seconds().unwrap_or_else(|| wall.elapsed().as_secs_f64())
+    };
     let (mut forward_s, mut backward_s, mut runs) = (0.0, 0.0, 0u32);
     while forward_s + backward_s < 2.0 {
-        let start = Instant::now();
+        let start = clock();
         let (_, tape) = kernel::forward_with_tape(isa, shape, params, input, HiddenStates::Last);
-        let mid = Instant::now();
+        let mid = clock();
         let grads = kernel::backward(tape, &grad, HiddenStates::Last, GradRequest::default());
         std::hint::black_box(grads);
-        forward_s += (mid - start).as_secs_f64();
-        backward_s += mid.elapsed().as_secs_f64();
+        forward_s += mid - start;
+        backward_s += clock() - mid;
         runs += 1;
     }
     // Three products of batch x (hidden + 2) x 4 hidden per step: forward, dh, dW.

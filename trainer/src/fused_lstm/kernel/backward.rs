@@ -39,7 +39,7 @@ struct BackPointers {
 
 /// Runs the recurrence backwards. `dh_external(t)` is the padded `[batch][hp]` gradient reaching `h_t` from
 /// outside (the outputs), `dc` holds `dL/dc_T` (padded) on entry. Afterwards `tape.gates` holds `dZ_t` for
-/// every step.
+/// every step; `after_step(t, tape)` runs as soon as `dZ_t` is written.
 #[inline(always)]
 pub(crate) fn run<'e, S: Simd>(
     s: S,
@@ -47,6 +47,7 @@ pub(crate) fn run<'e, S: Simd>(
     dh_external: impl Fn(usize) -> Option<&'e [f32]>,
     mut dc: Vec<f32>,
     want_h0: bool,
+    mut after_step: impl FnMut(usize, &Tape),
 ) -> StateGrads {
     let layout = tape.layout;
     let LstmShape { batch, steps, .. } = layout.shape;
@@ -59,8 +60,8 @@ pub(crate) fn run<'e, S: Simd>(
     assert_eq!(tape.cells.len(), (steps + 1) * state_len, "cell tape length");
     assert_eq!(tape.cell_tanh.len(), steps * state_len, "cell tanh tape length");
     assert_eq!(tape.weights.recurrent_t.len(), layout.gate_cols() * layout.hp, "recurrent weights length");
-    let gates_base = tape.gates.as_mut_ptr();
     for t in (0..steps).rev() {
+        let gates_base = tape.gates.as_mut_ptr();
         let external = dh_external(t);
         if let Some(dh) = external {
             assert_eq!(dh.len(), state_len, "external hidden gradient length");
@@ -80,6 +81,7 @@ pub(crate) fn run<'e, S: Simd>(
             }
         };
         sweep(s, &layout, &p);
+        after_step(t, tape);
     }
     let h0 = want_h0.then(|| {
         let mut dh0 = vec![0.0f32; state_len];

@@ -3,6 +3,7 @@
 
 use super::super::LstmShape;
 use super::layout::{GATES, Layout, PackedWeights};
+use super::pool;
 use crate::fused_lstm::simd::{Simd, fast_sigmoid, fast_tanh};
 
 /// Batch rows per register tile: 6 rows x 4 gate vectors = 24 accumulators of the 32 AVX-512 registers,
@@ -37,10 +38,10 @@ impl Tape {
             layout,
             weights,
             recording,
-            inputs: vec![0.0; state_slots * batch * layout.a_stride],
-            gates: vec![0.0; step_slots * batch * layout.gate_cols()],
-            cells: vec![0.0; state_slots * batch * layout.hp],
-            cell_tanh: vec![0.0; step_slots * batch * layout.hp],
+            inputs: pool::take(state_slots * batch * layout.a_stride),
+            gates: pool::take(step_slots * batch * layout.gate_cols()),
+            cells: pool::take(state_slots * batch * layout.hp),
+            cell_tanh: pool::take(step_slots * batch * layout.hp),
         }
     }
 
@@ -73,6 +74,14 @@ impl Tape {
 
     pub(crate) fn cell_tanh_offset(&self, t: usize) -> usize {
         self.step_slot(t) * self.layout.shape.batch * self.layout.hp
+    }
+}
+
+impl Drop for Tape {
+    fn drop(&mut self) {
+        for buffer in [&mut self.inputs, &mut self.gates, &mut self.cells, &mut self.cell_tanh] {
+            pool::give(std::mem::take(buffer));
+        }
     }
 }
 
@@ -112,15 +121,16 @@ fn write_initial_state(tape: &mut Tape, h0: Option<&[f32]>, c0: Option<&[f32]>) 
     let LstmShape { batch, hidden, .. } = layout.shape;
     let (a_off, c_off) = (tape.inputs_offset(0), tape.cells_offset(0));
     for b in 0..batch {
+        // The padding is written too: recycled buffers hold stale values, and padded units must start at zero.
         let h_row = &mut tape.inputs[a_off + b * layout.a_stride..][..layout.hp];
-        match h0 {
-            Some(h0) => h_row[..hidden].copy_from_slice(&h0[b * hidden..][..hidden]),
-            None => h_row.fill(0.0),
+        h_row.fill(0.0);
+        if let Some(h0) = h0 {
+            h_row[..hidden].copy_from_slice(&h0[b * hidden..][..hidden]);
         }
         let c_row = &mut tape.cells[c_off + b * layout.hp..][..layout.hp];
-        match c0 {
-            Some(c0) => c_row[..hidden].copy_from_slice(&c0[b * hidden..][..hidden]),
-            None => c_row.fill(0.0),
+        c_row.fill(0.0);
+        if let Some(c0) = c0 {
+            c_row[..hidden].copy_from_slice(&c0[b * hidden..][..hidden]);
         }
     }
 }

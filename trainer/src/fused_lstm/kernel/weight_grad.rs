@@ -1,5 +1,5 @@
-//! Weight gradients after the recurrence: `dW = A^T dZ` over all `steps x batch` rows at once, which keeps
-//! them out of the sequential loop and lets one long product run near the FMA peak.
+//! Weight gradients: `dW = A^T dZ` summed over the `steps x batch` samples, outside the recurrence's chain of
+//! dependent products (one accumulation per step, right after that step's `dZ`).
 
 use super::super::LstmShape;
 use super::forward::Tape;
@@ -12,20 +12,24 @@ const ROWS: usize = 6;
 /// L1 while every row tile of `dW` streams past it.
 const SAMPLE_BLOCK: usize = 128;
 
-/// `dW` in the panel-major layout of the augmented weights (`[blocks][ka][4 lanes]`). `tape.gates` must hold
-/// `dZ` (the backward recurrence has run).
+/// A zero `dW` in the panel-major layout of the augmented weights (`[blocks][ka][4 lanes]`).
+pub(crate) fn zeros(layout: &Layout) -> Vec<f32> {
+    vec![0.0f32; layout.blocks * layout.ka * GATES * layout.lanes]
+}
+
+/// Adds the samples `range` (rows `t * batch + b` of the tape) to `dw`. `tape.gates` must hold their `dZ`.
 #[inline(always)]
-pub(crate) fn run<S: Simd>(s: S, tape: &Tape) -> Vec<f32> {
+pub(crate) fn accumulate<S: Simd>(s: S, tape: &Tape, dw: &mut [f32], range: std::ops::Range<usize>) {
     let layout = tape.layout;
     let LstmShape { batch, steps, .. } = layout.shape;
-    let samples = batch * steps;
     let width = GATES * layout.lanes;
-    let mut dw = vec![0.0f32; layout.blocks * layout.ka * width];
-    assert!(tape.recording && tape.inputs.len() >= samples * layout.a_stride);
-    assert!(tape.gates.len() >= samples * layout.gate_cols());
-    let mut start = 0;
-    while start < samples {
-        let end = (start + SAMPLE_BLOCK).min(samples);
+    assert_eq!(dw.len(), layout.blocks * layout.ka * width, "weight gradient length");
+    assert!(range.end <= batch * steps && tape.recording);
+    assert!(tape.inputs.len() >= range.end * layout.a_stride);
+    assert!(tape.gates.len() >= range.end * layout.gate_cols());
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + SAMPLE_BLOCK).min(range.end);
         for block in 0..layout.blocks {
             let panel = &mut dw[block * layout.ka * width..][..layout.ka * width];
             let mut k = 0;
@@ -44,7 +48,6 @@ pub(crate) fn run<S: Simd>(s: S, tape: &Tape) -> Vec<f32> {
         }
         start = end;
     }
-    dw
 }
 
 /// Rows `k..k + R` of one block's `dW` panel, accumulated over samples `range`.
@@ -62,7 +65,7 @@ fn tile<S: Simd, const R: usize>(
     let width = GATES * lanes;
     assert!(panel.len() >= (k + R) * width && k + R <= layout.ka);
     let cols = layout.gate_cols();
-    // SAFETY: `run` checked that `inputs` and `gates` hold every sample of `range`; `k + R <= ka <= a_stride`
+    // SAFETY: `accumulate` checked that `inputs` and `gates` hold every sample of `range`; `k + R <= ka <= a_stride`
     // and the block's columns lie inside each `dZ` row.
     unsafe {
         let out = panel.as_mut_ptr().add(k * width);

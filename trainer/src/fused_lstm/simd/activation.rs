@@ -28,7 +28,7 @@ pub(crate) fn fast_exp<S: Simd>(s: S, x: S::V) -> S::V {
     p = s.mul_add(p, r, s.splat(5.000_000_1e-1));
     let r2 = s.mul(r, r);
     let e = s.add(s.mul_add(p, r2, r), s.splat(1.0));
-    s.mul(e, s.exp2_int(n))
+    s.mul_exp2(e, n)
 }
 
 /// `1 / (1 + exp(-x))`.

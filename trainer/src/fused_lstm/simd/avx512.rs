@@ -89,6 +89,11 @@ impl Simd for Avx512 {
         }
     }
     #[inline(always)]
+    fn mul_exp2(self, p: __m512, n: __m512) -> __m512 {
+        // One instruction instead of convert, add, shift and multiply: ~10 % of the forward step's activations.
+        unsafe { _mm512_scalef_ps(p, n) }
+    }
+    #[inline(always)]
     fn select_less(self, a: __m512, b: __m512, when_less: __m512, otherwise: __m512) -> __m512 {
         unsafe {
             let mask = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(a, b);

@@ -51,6 +51,11 @@ pub(crate) trait Simd: Copy {
     fn round(self, a: Self::V) -> Self::V;
     /// `2^n` for integer-valued `n` in -126..=127.
     fn exp2_int(self, n: Self::V) -> Self::V;
+    /// `p * 2^n` for integer-valued `n` in -126..=127.
+    #[inline(always)]
+    fn mul_exp2(self, p: Self::V, n: Self::V) -> Self::V {
+        self.mul(p, self.exp2_int(n))
+    }
     /// Lane-wise `if a < b { when_less } else { otherwise }`.
     fn select_less(self, a: Self::V, b: Self::V, when_less: Self::V, otherwise: Self::V) -> Self::V;
     fn sum(self, a: Self::V) -> f32;
