@@ -100,6 +100,14 @@ pub fn pair_cells<'a>(windowed: &'a [ModelResult], streaming: &'a [ModelResult])
     Ok(cells)
 }
 
+/// A model's streaming-mode test ESR, mean over `songs`. Unlike [`ModelResult::mean_esr`], a song on which the
+/// streamed model diverged makes the whole figure non-finite rather than missing: divergence when streamed is
+/// exactly what this comparison exists to show.
+pub fn streamed_mean(model: &ModelResult, songs: &[String]) -> Option<f32> {
+    let diverged = model.songs.iter().filter_map(|s| s.esr(EsrMode::Streaming)).find(|v| !v.is_finite());
+    diverged.or_else(|| model.mean_esr(songs, EsrMode::Streaming))
+}
+
 /// Songs of both sides, so both methods' means cover the same songs.
 pub fn comparison_songs(windowed: &[ModelResult], streaming: &[ModelResult]) -> Vec<String> {
     let mut songs = song_names(windowed);
@@ -147,7 +155,7 @@ fn render(grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &[String], png_n
         let _ = write!(md, "| {} | {} | {} | {} | {} |", cell.number(), cell.gain.name(), cell.ctx, cell.units, format_lr(cell.lr));
         match cell.windowed {
             Some(model) => {
-                let streamed = model.mean_esr(songs, EsrMode::Streaming);
+                let streamed = streamed_mean(model, songs);
                 let windowed = model.mean_esr(songs, EsrMode::Windowed);
                 let _ = write!(
                     md,
@@ -165,7 +173,7 @@ fn render(grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &[String], png_n
                 let _ = write!(
                     md,
                     " {} | {} | {} |",
-                    percent(model.mean_esr(songs, EsrMode::Streaming)),
+                    percent(streamed_mean(model, songs)),
                     percent(model.mean_esr(songs, EsrMode::Windowed)),
                     seconds(model.train_seconds)
                 );
@@ -181,6 +189,7 @@ fn render(grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &[String], png_n
 /// "4.2x" with a warning sign when the model plays far worse streamed than its windowed test says.
 fn stream_ratio(streamed: Option<f32>, windowed: Option<f32>) -> String {
     match (streamed, windowed) {
+        (Some(s), Some(_)) if !s.is_finite() => "diverged ⚠ unstable when streamed".to_string(),
         (Some(s), Some(w)) if w > 0.0 => {
             let ratio = s / w;
             let flag = if ratio >= UNSTABLE_WHEN_STREAMED_RATIO { " ⚠ unstable when streamed" } else { "" };
@@ -191,7 +200,8 @@ fn stream_ratio(streamed: Option<f32>, windowed: Option<f32>) -> String {
 }
 
 fn winner(cell: &ComparisonCell<'_>, songs: &[String]) -> String {
-    let figure = |m: Option<&ModelResult>| m.and_then(|m| m.mean_esr(songs, EsrMode::Streaming));
+    // Diverged ranks last; two diverged models tie.
+    let figure = |m: Option<&ModelResult>| m.and_then(|m| streamed_mean(m, songs)).map(|v| if v.is_finite() { v } else { f32::INFINITY });
     match (figure(cell.windowed), figure(cell.streaming)) {
         (Some(w), Some(s)) if w < s => "windowed".into(),
         (Some(w), Some(s)) if s < w => "streaming".into(),
@@ -201,7 +211,7 @@ fn winner(cell: &ComparisonCell<'_>, songs: &[String]) -> String {
 }
 
 fn write_summary(md: &mut String, cells: &[ComparisonCell<'_>], songs: &[String]) {
-    let streamed = |m: Option<&ModelResult>| m.and_then(|m| m.mean_esr(songs, EsrMode::Streaming));
+    let streamed = |m: Option<&ModelResult>| m.and_then(|m| streamed_mean(m, songs)).map(|v| if v.is_finite() { v } else { f32::INFINITY });
     let both: Vec<(f32, f32)> = cells.iter().filter_map(|c| Some((streamed(c.windowed)?, streamed(c.streaming)?))).collect();
     let streaming_wins = both.iter().filter(|(w, s)| s < w).count();
     let windowed_wins = both.iter().filter(|(w, s)| w < s).count();
@@ -211,8 +221,8 @@ fn write_summary(md: &mut String, cells: &[ComparisonCell<'_>], songs: &[String]
         .iter()
         .filter_map(|c| c.windowed)
         .filter(|m| {
-            matches!((m.mean_esr(songs, EsrMode::Streaming), m.mean_esr(songs, EsrMode::Windowed)),
-                (Some(s), Some(w)) if w > 0.0 && s / w >= UNSTABLE_WHEN_STREAMED_RATIO)
+            matches!((streamed_mean(m, songs), m.mean_esr(songs, EsrMode::Windowed)),
+                (Some(s), Some(w)) if w > 0.0 && (!s.is_finite() || s / w >= UNSTABLE_WHEN_STREAMED_RATIO))
         })
         .count();
     let _ = writeln!(md, "## Summary\n");
@@ -239,7 +249,7 @@ fn write_summary(md: &mut String, cells: &[ComparisonCell<'_>], songs: &[String]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::inputs::History;
+    use crate::report::inputs::{History, Metrics, SongResult};
 
     fn model(number: u32, method: TrainingMethod, gain: Gain, lr: f64) -> ModelResult {
         ModelResult {
@@ -269,6 +279,47 @@ mod tests {
             summary,
             [(Gain::Low, 0.01, false, true), (Gain::Low, 0.0001, true, true), (Gain::Mid, 0.01, true, false)]
         );
+    }
+
+    fn scored(mut model: ModelResult, windowed: f32, streamed: f32) -> ModelResult {
+        let metrics = |esr| Some(Metrics { esr, mse: 0.0, mae: 0.0 });
+        model.songs = vec![SongResult {
+            song: "battery".into(),
+            windowed: metrics(windowed),
+            study_esr: None,
+            streaming: metrics(streamed),
+            one_sample_shift_esr: None,
+        }];
+        model
+    }
+
+    #[test]
+    fn a_model_that_diverges_when_streamed_loses_its_cell_and_is_flagged() {
+        let windowed = [scored(model(0, TrainingMethod::Windowed, Gain::Low, 0.01), 0.02, f32::NAN)];
+        let streaming = [scored(model(0, TrainingMethod::Streaming, Gain::Low, 0.01), 0.03, 0.031)];
+        let cells = pair_cells(&windowed, &streaming).unwrap();
+        let songs = comparison_songs(&windowed, &streaming);
+        assert!(streamed_mean(&windowed[0], &songs).is_some_and(f32::is_nan));
+        assert_eq!(winner(&cells[0], &songs), "streaming");
+        let grid = GridInfo {
+            name: "ds340".into(),
+            effect: "SD-1".into(),
+            experiment: "DS340".into(),
+            data: crate::report::DataSource::StandIn { description: "Sd1Circuit".into() },
+        };
+        let md = render(&grid, &cells, &songs, "x.png");
+        assert!(md.contains("| NaN | 2.00 | diverged ⚠ unstable when streamed |"), "{md}");
+        assert!(md.contains("(unstable when streamed): 1"), "{md}");
+    }
+
+    #[test]
+    fn a_model_that_streams_far_worse_than_windowed_is_flagged_with_its_ratio() {
+        let windowed = [scored(model(0, TrainingMethod::Windowed, Gain::Low, 0.0001), 0.072, 8.82)];
+        let songs = comparison_songs(&windowed, &[]);
+        let cells = pair_cells(&windowed, &[]).unwrap();
+        assert_eq!(stream_ratio(streamed_mean(&windowed[0], &songs), Some(0.072)), "122.50x ⚠ unstable when streamed");
+        assert_eq!(stream_ratio(Some(0.03), Some(0.02)), "1.50x");
+        assert_eq!(winner(&cells[0], &songs), "–", "no streaming-trained model to compare with");
     }
 
     #[test]

@@ -97,7 +97,7 @@ fn write_shift_floors(md: &mut String, results: &[ModelResult], songs: &[String]
         "`shift floor` is the ESR of the wet signal against itself one sample later, sum (w[t+1]-w[t])^2 / sum w[t+1]^2 \
          = 2(1 - r1): what a perfect model scores under the study's test. Means are over the gain's models.\n"
     );
-    let _ = writeln!(md, "| song | gain | shift floor (%) | lag-1 autocorrelation | mean study ESR (%) | mean aligned ESR (%) |");
+    let _ = writeln!(md, "| song | gain | shift floor (%) | r1 = 1 - floor/2 | mean study ESR (%) | mean aligned ESR (%) |");
     let _ = writeln!(md, "|---|---|---|---|---|---|");
     for song in songs {
         for &gain in &gains {

@@ -12,8 +12,8 @@ use super::gain_bands::draw_gain_bands;
 use super::legend::{LegendEntry, Mark, draw_legend_row};
 use super::style::{self, AXIS_LABEL_SIZE, PALETTE, PANEL_TITLE_SIZE, TICK_SIZE, decade_range, percent_tick, slot_label, text, titled};
 use crate::report::error::ReportError;
-use crate::report::inputs::{EsrMode, GridInfo};
-use crate::report::method_comparison::ComparisonCell;
+use crate::report::inputs::GridInfo;
+use crate::report::method_comparison::{ComparisonCell, streamed_mean};
 
 pub const SIZE: (u32, u32) = (1800, 1200);
 const TITLE: &str = "Windowed vs streaming training: what the plugin plays";
@@ -46,13 +46,7 @@ pub fn write(path: &Path, grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: 
 
 fn draw(root: &Area<'_>, grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &[String]) -> DrawResult {
     let body = titled(root, TITLE, &grid.caption())?;
-    let esr = |cell: &ComparisonCell<'_>, method| {
-        cell.side(method).map(|m| {
-            // A model whose songs all exist but one diverged has no mean; show it as diverged, not missing.
-            let diverged = m.songs.iter().filter_map(|s| s.esr(EsrMode::Streaming)).any(|v| !v.is_finite());
-            if diverged { Some(f32::NAN) } else { m.mean_esr(songs, EsrMode::Streaming) }
-        })
-    };
+    let esr = |cell: &ComparisonCell<'_>, method| cell.side(method).map(|m| streamed_mean(m, songs));
     let y = decade_range(cells.iter().flat_map(|c| METHODS.map(|m| esr(c, m).flatten())).flatten().map(f64::from));
     let time_max = cells
         .iter()

@@ -94,3 +94,65 @@ fn draw(root: &Area<'_>, grid: &GridInfo, results: &[ModelResult], songs: &[Stri
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use blackbox_engine::model::{Gain, TrainingMethod};
+
+    use super::*;
+    use crate::report::inputs::{DataSource, History, Metrics, SongResult};
+    use crate::report::plots::style::series_colour;
+
+    fn pixels_of(path: &Path, colour: RGBColor) -> usize {
+        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buffer).unwrap();
+        buffer[..info.buffer_size()].chunks_exact(3).filter(|p| p == &[colour.0, colour.1, colour.2]).count()
+    }
+
+    #[test]
+    fn every_song_gets_its_own_colour_and_no_other_colour_is_used_for_markers() {
+        let songs: Vec<String> = ["battery", "holywar", "ohwell"].map(String::from).to_vec();
+        let results: Vec<ModelResult> = (0..4)
+            .map(|number| ModelResult {
+                number,
+                name: format!("m{number}"),
+                gain: Gain::Low,
+                units: 64,
+                lr: 0.01,
+                ctx: 44,
+                method: TrainingMethod::Windowed,
+                epochs_run: 1,
+                best_val_esr: None,
+                train_seconds: None,
+                history: History::default(),
+                songs: songs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, song)| SongResult {
+                        song: song.clone(),
+                        windowed: Some(Metrics { esr: 0.01 * (i + 2) as f32, mse: 0.0, mae: 0.0 }),
+                        study_esr: Some(0.012 * (i + 2) as f32),
+                        streaming: Some(Metrics { esr: 0.011 * (i + 2) as f32, mse: 0.0, mae: 0.0 }),
+                        one_sample_shift_esr: None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let grid = GridInfo {
+            name: "t".into(),
+            effect: "SD-1".into(),
+            experiment: "DS340".into(),
+            data: DataSource::StandIn { description: "test".into() },
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("modelResults.png");
+        write(&path, &grid, &results, &songs).unwrap();
+        for song in 0..songs.len() {
+            // 4 models x 3 panels of filled 5-pixel circles, plus the legend dot.
+            assert!(pixels_of(&path, series_colour(song)) > 12 * 40, "song {song} has no markers");
+        }
+        assert_eq!(pixels_of(&path, series_colour(5)), 0, "a sixth song's colour appears with three songs");
+    }
+}

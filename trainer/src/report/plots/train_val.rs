@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use blackbox_engine::model::TrainingMethod;
 use plotters::prelude::*;
 
 use super::canvas::{Area, DrawResult, render_png};
@@ -19,7 +20,17 @@ const COLUMNS: usize = 6;
 const PANEL_WIDTH: u32 = 400;
 const PANEL_HEIGHT: u32 = 270;
 const HEADER_HEIGHT: u32 = 130;
-const TITLE: &str = "Training and validation loss (ESR) per epoch";
+const TITLE: &str = "Training and validation loss per epoch";
+
+/// What the plotted loss is: the study's ESR, or (issue 6) pre-emphasised ESR plus a DC term when trained
+/// streaming, which is not directly comparable with the test ESR.
+fn title_for(results: &[ModelResult]) -> String {
+    if results.iter().any(|r| r.method == TrainingMethod::Streaming) {
+        format!("{TITLE} (streaming-trained: pre-emphasised ESR + DC term)")
+    } else {
+        format!("{TITLE} (ESR)")
+    }
+}
 
 const TRAIN: RGBColor = PALETTE[0];
 const VALIDATION: RGBColor = PALETTE[1];
@@ -33,14 +44,14 @@ pub fn size_for(models: usize) -> (u32, u32) {
 pub fn write(path: &Path, grid: &GridInfo, results: &[ModelResult]) -> Result<(), ReportError> {
     render_png(path, size_for(results.len()), |root| {
         if results.is_empty() {
-            return style::placeholder(root, TITLE, &grid.caption(), "No model has finished an epoch yet.");
+            return style::placeholder(root, &title_for(results), &grid.caption(), "No model has finished an epoch yet.");
         }
         draw(root, grid, results)
     })
 }
 
 fn draw(root: &Area<'_>, grid: &GridInfo, results: &[ModelResult]) -> DrawResult {
-    let body = titled(root, TITLE, &grid.caption())?;
+    let body = titled(root, &title_for(results), &grid.caption())?;
     draw_legend_row(
         &body,
         &[
