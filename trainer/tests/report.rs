@@ -47,7 +47,11 @@ fn synthetic_grid(method: TrainingMethod, seed: u64) -> Vec<ModelResult> {
                                 song: song.to_string(),
                                 windowed: Some(Metrics { esr: windowed, mse: windowed * 1e-3, mae: windowed * 0.1 }),
                                 study_esr: Some(windowed + shift),
-                                streaming: Some(Metrics { esr: streaming, mse: streaming * 1e-3, mae: streaming * 0.1 }),
+                                streaming: Some(Metrics {
+                                    esr: streaming,
+                                    mse: streaming * 1e-3,
+                                    mae: streaming * 0.1,
+                                }),
                                 one_sample_shift_esr: Some(shift),
                             }
                         })
@@ -102,7 +106,8 @@ fn stand_in_grid() -> GridInfo {
 
 fn excerpt() -> WaveformExcerpt {
     let sample_rate = 44_100;
-    let dry: Vec<f32> = (0..1500).map(|i| 0.4 * (i as f32 * 0.031).sin() * (1.0 + 0.3 * (i as f32 * 0.002).sin())).collect();
+    let dry: Vec<f32> =
+        (0..1500).map(|i| 0.4 * (i as f32 * 0.031).sin() * (1.0 + 0.3 * (i as f32 * 0.002).sin())).collect();
     let wet: Vec<f32> = dry.iter().map(|x| (4.0 * x).tanh() * 0.6).collect();
     let predicted: Vec<f32> = wet.iter().enumerate().map(|(i, w)| w * 0.97 + 0.01 * (i as f32 * 0.7).sin()).collect();
     WaveformExcerpt {
@@ -224,7 +229,10 @@ fn the_markdown_states_provenance_and_the_alignment_note_and_lists_every_model()
         assert_eq!(md.matches(&row).count(), 1, "row of model {}", model.number);
     }
     // One shift-floor row per song and gain, printed next to the study-compatible figure.
-    assert_eq!(md.lines().filter(|l| SONGS.iter().any(|s| l.starts_with(&format!("| {s} | ")))).count(), SONGS.len() * 3);
+    assert_eq!(
+        md.lines().filter(|l| SONGS.iter().any(|s| l.starts_with(&format!("| {s} | ")))).count(),
+        SONGS.len() * 3
+    );
     for figure in ["modelResults.png", "summary_modelResults.png", "AllTrainVal.png"] {
         assert!(md.contains(&format!("]({figure})")), "{figure} is embedded");
     }
@@ -233,7 +241,8 @@ fn the_markdown_states_provenance_and_the_alignment_note_and_lists_every_model()
 #[test]
 fn real_recordings_are_labelled_as_such_and_never_as_stand_in() {
     let dir = tempfile::tempdir().unwrap();
-    let grid = GridInfo { data: DataSource::Recordings { description: "Boss SD-1, Scarlett 2i2".into() }, ..stand_in_grid() };
+    let grid =
+        GridInfo { data: DataSource::Recordings { description: "Boss SD-1, Scarlett 2i2".into() }, ..stand_in_grid() };
     write_grid_report(dir.path(), &grid, &synthetic_grid(TrainingMethod::Windowed, 1)[..4], None).unwrap();
     let md = std::fs::read_to_string(dir.path().join("results.md")).unwrap();
     assert!(md.contains("**Data: real recordings: Boss SD-1, Scarlett 2i2**"));
@@ -279,8 +288,9 @@ fn an_excerpt_whose_signals_differ_in_length_is_refused_before_anything_is_writt
     let dir = tempfile::tempdir().unwrap();
     let mut bad = excerpt();
     bad.predicted.truncate(1000);
-    let error = write_grid_report(dir.path(), &stand_in_grid(), &synthetic_grid(TrainingMethod::Windowed, 2), Some(&bad))
-        .unwrap_err();
+    let error =
+        write_grid_report(dir.path(), &stand_in_grid(), &synthetic_grid(TrainingMethod::Windowed, 2), Some(&bad))
+            .unwrap_err();
     assert!(matches!(error, ReportError::InvalidExcerpt { .. }));
     let message = error.to_string();
     assert!(message.contains("shadowlove") && message.contains("1500") && message.contains("1000"), "{message}");
@@ -294,7 +304,8 @@ fn an_unwritable_report_folder_is_named_in_the_error() {
     let blocker = dir.path().join("reports");
     std::fs::write(&blocker, b"not a folder").unwrap();
     let wanted = blocker.join("ds340");
-    let error = write_grid_report(&wanted, &stand_in_grid(), &synthetic_grid(TrainingMethod::Windowed, 2), None).unwrap_err();
+    let error =
+        write_grid_report(&wanted, &stand_in_grid(), &synthetic_grid(TrainingMethod::Windowed, 2), None).unwrap_err();
     assert!(matches!(error, ReportError::CreateDir { .. }), "{error:?}");
     assert!(error.to_string().contains(&wanted.display().to_string()), "{error}");
 
@@ -313,7 +324,10 @@ fn the_method_comparison_shows_every_cell_and_marks_the_missing_ones() {
 
     let md = std::fs::read_to_string(&files.markdown).unwrap();
     assert!(md.contains("**Data: stand-in data:"));
-    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ") && l.split('|').nth(1).is_some_and(|c| c.trim().parse::<u32>().is_ok())).collect();
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.split('|').nth(1).is_some_and(|c| c.trim().parse::<u32>().is_ok()))
+        .collect();
     assert_eq!(rows.len(), 36, "one row per cell");
     let missing: Vec<&&str> = rows.iter().filter(|r| r.contains("missing")).collect();
     assert_eq!(missing.len(), 6);

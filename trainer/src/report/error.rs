@@ -21,9 +21,13 @@ pub enum ReportError {
     #[error("the waveform excerpt of {song}: {reason}")]
     InvalidExcerpt { song: String, reason: String },
 
-    #[error("{side} results for the method comparison contain model {model} ({name}) trained with the {actual:?} method")]
+    #[error(
+        "{side} results for the method comparison contain model {model} ({name}) trained with the {actual:?} method"
+    )]
     MethodMismatch { side: &'static str, model: u32, name: String, actual: blackbox_engine::model::TrainingMethod },
 
-    #[error("{side} results for the method comparison contain two models of cell {cell} ({first} and {second}); pass one per cell")]
+    #[error(
+        "{side} results for the method comparison contain two models of cell {cell} ({first} and {second}); pass one per cell"
+    )]
     DuplicateCell { side: &'static str, cell: String, first: String, second: String },
 }

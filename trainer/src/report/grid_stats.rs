@@ -25,7 +25,8 @@ pub enum Hyperparameter {
 }
 
 impl Hyperparameter {
-    pub const ALL: [Hyperparameter; 4] = [Hyperparameter::Gain, Hyperparameter::Ctx, Hyperparameter::Units, Hyperparameter::Lr];
+    pub const ALL: [Hyperparameter; 4] =
+        [Hyperparameter::Gain, Hyperparameter::Ctx, Hyperparameter::Units, Hyperparameter::Lr];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -75,13 +76,19 @@ pub struct LevelSummary {
 impl LevelSummary {
     /// Mean over the level's models of their mean-over-songs ESR, as in the study's summary figure.
     pub fn mean(&self) -> Option<f32> {
-        (!self.model_means.is_empty())
-            .then(|| (self.model_means.iter().map(|&v| f64::from(v)).sum::<f64>() / self.model_means.len() as f64) as f32)
+        (!self.model_means.is_empty()).then(|| {
+            (self.model_means.iter().map(|&v| f64::from(v)).sum::<f64>() / self.model_means.len() as f64) as f32
+        })
     }
 }
 
 /// The levels of one hyperparameter in the grid's order, each with its models' mean ESRs in `mode`.
-pub fn summarise_by(results: &[ModelResult], songs: &[String], parameter: Hyperparameter, mode: EsrMode) -> Vec<LevelSummary> {
+pub fn summarise_by(
+    results: &[ModelResult],
+    songs: &[String],
+    parameter: Hyperparameter,
+    mode: EsrMode,
+) -> Vec<LevelSummary> {
     let mut levels: Vec<(i64, LevelSummary)> = Vec::new();
     for result in results {
         let (key, label) = parameter.level_of(result);

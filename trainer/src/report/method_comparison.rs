@@ -50,7 +50,10 @@ impl ComparisonCell<'_> {
 }
 
 /// The cells of both sides, in the study's loop order (gain -> ctx -> units -> lr, larger lr first).
-pub fn pair_cells<'a>(windowed: &'a [ModelResult], streaming: &'a [ModelResult]) -> Result<Vec<ComparisonCell<'a>>, ReportError> {
+pub fn pair_cells<'a>(
+    windowed: &'a [ModelResult],
+    streaming: &'a [ModelResult],
+) -> Result<Vec<ComparisonCell<'a>>, ReportError> {
     let mut cells: Vec<ComparisonCell<'a>> = Vec::new();
     for (side, method, results) in
         [("windowed", TrainingMethod::Windowed, windowed), ("streaming", TrainingMethod::Streaming, streaming)]
@@ -65,7 +68,10 @@ pub fn pair_cells<'a>(windowed: &'a [ModelResult], streaming: &'a [ModelResult])
                 });
             }
             let same_cell = |c: &ComparisonCell<'_>| {
-                c.gain == result.gain && c.ctx == result.ctx && c.units == result.units && c.lr.to_bits() == result.lr.to_bits()
+                c.gain == result.gain
+                    && c.ctx == result.ctx
+                    && c.units == result.units
+                    && c.lr.to_bits() == result.lr.to_bits()
             };
             let index = match cells.iter().position(same_cell) {
                 Some(index) => index,
@@ -131,7 +137,8 @@ pub fn write_comparison_md(
 
 fn render(grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &[String], png_name: &str) -> String {
     let mut md = String::new();
-    let _ = writeln!(md, "# {} / {}: windowed vs streaming training, grid `{}`\n", grid.effect, grid.experiment, grid.name);
+    let _ =
+        writeln!(md, "# {} / {}: windowed vs streaming training, grid `{}`\n", grid.effect, grid.experiment, grid.name);
     let _ = writeln!(md, "**Data: {}**\n", grid.data.label());
     let _ = writeln!(
         md,
@@ -152,7 +159,15 @@ fn render(grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &[String], png_n
     );
     let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for cell in cells {
-        let _ = write!(md, "| {} | {} | {} | {} | {} |", cell.number(), cell.gain.name(), cell.ctx, cell.units, format_lr(cell.lr));
+        let _ = write!(
+            md,
+            "| {} | {} | {} | {} | {} |",
+            cell.number(),
+            cell.gain.name(),
+            cell.ctx,
+            cell.units,
+            format_lr(cell.lr)
+        );
         match cell.windowed {
             Some(model) => {
                 let streamed = streamed_mean(model, songs);
@@ -201,7 +216,9 @@ fn stream_ratio(streamed: Option<f32>, windowed: Option<f32>) -> String {
 
 fn winner(cell: &ComparisonCell<'_>, songs: &[String]) -> String {
     // Diverged ranks last; two diverged models tie.
-    let figure = |m: Option<&ModelResult>| m.and_then(|m| streamed_mean(m, songs)).map(|v| if v.is_finite() { v } else { f32::INFINITY });
+    let figure = |m: Option<&ModelResult>| {
+        m.and_then(|m| streamed_mean(m, songs)).map(|v| if v.is_finite() { v } else { f32::INFINITY })
+    };
     match (figure(cell.windowed), figure(cell.streaming)) {
         (Some(w), Some(s)) if w < s => "windowed".into(),
         (Some(w), Some(s)) if s < w => "streaming".into(),
@@ -211,12 +228,16 @@ fn winner(cell: &ComparisonCell<'_>, songs: &[String]) -> String {
 }
 
 fn write_summary(md: &mut String, cells: &[ComparisonCell<'_>], songs: &[String]) {
-    let streamed = |m: Option<&ModelResult>| m.and_then(|m| streamed_mean(m, songs)).map(|v| if v.is_finite() { v } else { f32::INFINITY });
-    let both: Vec<(f32, f32)> = cells.iter().filter_map(|c| Some((streamed(c.windowed)?, streamed(c.streaming)?))).collect();
+    let streamed = |m: Option<&ModelResult>| {
+        m.and_then(|m| streamed_mean(m, songs)).map(|v| if v.is_finite() { v } else { f32::INFINITY })
+    };
+    let both: Vec<(f32, f32)> =
+        cells.iter().filter_map(|c| Some((streamed(c.windowed)?, streamed(c.streaming)?))).collect();
     let streaming_wins = both.iter().filter(|(w, s)| s < w).count();
     let windowed_wins = both.iter().filter(|(w, s)| w < s).count();
     let present = |method| cells.iter().filter(|c| c.side(method).is_some()).count();
-    let total_time = |method| -> f32 { cells.iter().filter_map(|c| c.side(method)?.train_seconds).filter(|t| t.is_finite()).sum() };
+    let total_time =
+        |method| -> f32 { cells.iter().filter_map(|c| c.side(method)?.train_seconds).filter(|t| t.is_finite()).sum() };
     let unstable = cells
         .iter()
         .filter_map(|c| c.windowed)
@@ -226,7 +247,13 @@ fn write_summary(md: &mut String, cells: &[ComparisonCell<'_>], songs: &[String]
         })
         .count();
     let _ = writeln!(md, "## Summary\n");
-    let _ = writeln!(md, "- cells: {}; trained windowed: {}; trained streaming: {}", cells.len(), present(TrainingMethod::Windowed), present(TrainingMethod::Streaming));
+    let _ = writeln!(
+        md,
+        "- cells: {}; trained windowed: {}; trained streaming: {}",
+        cells.len(),
+        present(TrainingMethod::Windowed),
+        present(TrainingMethod::Streaming)
+    );
     let _ = writeln!(
         md,
         "- cells with a streaming-mode ESR from both methods: {}; lower with streaming training: {streaming_wins}; \
@@ -270,8 +297,14 @@ mod tests {
 
     #[test]
     fn cells_pair_by_hyperparameters_in_loop_order_and_keep_one_sided_cells() {
-        let windowed = [model(1, TrainingMethod::Windowed, Gain::Low, 0.0001), model(12, TrainingMethod::Windowed, Gain::Mid, 0.01)];
-        let streaming = [model(0, TrainingMethod::Streaming, Gain::Low, 0.01), model(1, TrainingMethod::Streaming, Gain::Low, 0.0001)];
+        let windowed = [
+            model(1, TrainingMethod::Windowed, Gain::Low, 0.0001),
+            model(12, TrainingMethod::Windowed, Gain::Mid, 0.01),
+        ];
+        let streaming = [
+            model(0, TrainingMethod::Streaming, Gain::Low, 0.01),
+            model(1, TrainingMethod::Streaming, Gain::Low, 0.0001),
+        ];
         let cells = pair_cells(&windowed, &streaming).unwrap();
         let summary: Vec<(Gain, f64, bool, bool)> =
             cells.iter().map(|c| (c.gain, c.lr, c.windowed.is_some(), c.streaming.is_some())).collect();
@@ -332,7 +365,10 @@ mod tests {
 
     #[test]
     fn two_models_for_one_cell_on_one_side_are_refused() {
-        let streaming = [model(0, TrainingMethod::Streaming, Gain::Low, 0.01), model(9, TrainingMethod::Streaming, Gain::Low, 0.01)];
+        let streaming = [
+            model(0, TrainingMethod::Streaming, Gain::Low, 0.01),
+            model(9, TrainingMethod::Streaming, Gain::Low, 0.01),
+        ];
         assert!(matches!(pair_cells(&[], &streaming), Err(ReportError::DuplicateCell { .. })));
     }
 }

@@ -54,10 +54,19 @@ fn render(grid: &GridInfo, results: &[ModelResult], songs: &[String], figures: &
     }
     let _ = writeln!(md, "## Reading the ESR columns\n");
     let _ = writeln!(md, "{ALIGNMENT_NOTE}\n");
-    let _ = writeln!(md, "- **windowed (aligned)**: stateless windows at stride 1 from zero state, the window ending at t against wet[t].");
+    let _ = writeln!(
+        md,
+        "- **windowed (aligned)**: stateless windows at stride 1 from zero state, the window ending at t against wet[t]."
+    );
     let _ = writeln!(md, "- **study (1 sample late)**: the same windows against wet[t+1], the study's own test.");
-    let _ = writeln!(md, "- **streaming (plugin)**: the LSTM state carried through the whole song, exactly what the plugin plays.\n");
-    let _ = writeln!(md, "ESRs are in percent of the wet signal's energy; `–` means not measured, `NaN`/`inf` means the model diverged.\n");
+    let _ = writeln!(
+        md,
+        "- **streaming (plugin)**: the LSTM state carried through the whole song, exactly what the plugin plays.\n"
+    );
+    let _ = writeln!(
+        md,
+        "ESRs are in percent of the wet signal's energy; `–` means not measured, `NaN`/`inf` means the model diverged.\n"
+    );
 
     if results.is_empty() {
         let _ = writeln!(md, "No model of this grid has finished yet.");
@@ -80,8 +89,16 @@ fn write_overview(md: &mut String, results: &[ModelResult], songs: &[String]) {
             results.iter().filter_map(|r| r.mean_esr(songs, mode).map(|m| (r, m))).collect();
         let best = means.iter().min_by(|a, b| a.1.total_cmp(&b.1));
         let grid_mean = (!means.is_empty()).then(|| means.iter().map(|(_, m)| m).sum::<f32>() / means.len() as f32);
-        let best_name = best.map(|(r, _)| format!("#{} {}", r.number, cell_text(&r.name))).unwrap_or_else(|| "–".into());
-        let _ = writeln!(md, "| {} | {} | {} | {} |", mode.label(), best_name, percent(best.map(|b| b.1)), percent(grid_mean));
+        let best_name =
+            best.map(|(r, _)| format!("#{} {}", r.number, cell_text(&r.name))).unwrap_or_else(|| "–".into());
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |",
+            mode.label(),
+            best_name,
+            percent(best.map(|b| b.1)),
+            percent(grid_mean)
+        );
     }
     let _ = writeln!(md);
 }
@@ -97,7 +114,10 @@ fn write_shift_floors(md: &mut String, results: &[ModelResult], songs: &[String]
         "`shift floor` is the ESR of the wet signal against itself one sample later, sum (w[t+1]-w[t])^2 / sum w[t+1]^2 \
          = 2(1 - r1): what a perfect model scores under the study's test. Means are over the gain's models.\n"
     );
-    let _ = writeln!(md, "| song | gain | shift floor (%) | r1 = 1 - floor/2 | mean study ESR (%) | mean aligned ESR (%) |");
+    let _ = writeln!(
+        md,
+        "| song | gain | shift floor (%) | r1 = 1 - floor/2 | mean study ESR (%) | mean aligned ESR (%) |"
+    );
     let _ = writeln!(md, "|---|---|---|---|---|---|");
     for song in songs {
         for &gain in &gains {
@@ -131,7 +151,8 @@ fn write_model_table(md: &mut String, results: &[ModelResult], songs: &[String])
         "One row per model. Each song and the mean show three test ESRs in percent: windowed (aligned) / study \
          (1 sample late) / streaming (plugin). `results.csv` has the same figures unrounded.\n"
     );
-    let mut header = String::from("| # | name | gain | units | lr | ctx | method | epochs run | best val ESR (%) | train s |");
+    let mut header =
+        String::from("| # | name | gain | units | lr | ctx | method | epochs run | best val ESR (%) | train s |");
     let mut rule = String::from("|---|---|---|---|---|---|---|---|---|---|");
     for song in songs {
         let _ = write!(header, " {} |", cell_text(song));
@@ -170,7 +191,11 @@ fn write_figures(md: &mut String, figures: &FigureNames<'_>) {
     let _ = writeln!(md, "## Figures\n");
     let _ = writeln!(md, "Every model on every song, in each mode:\n\n![model results]({})\n", figures.model_results);
     let _ = writeln!(md, "Mean ESR by hyperparameter:\n\n![summary]({})\n", figures.summary);
-    let _ = writeln!(md, "Training and validation loss of every model:\n\n![training and validation loss]({})\n", figures.train_val);
+    let _ = writeln!(
+        md,
+        "Training and validation loss of every model:\n\n![training and validation loss]({})\n",
+        figures.train_val
+    );
     if let Some(waveform) = figures.waveform {
         let _ = writeln!(md, "Dry, wet and predicted excerpt:\n\n![waveform]({waveform})\n");
     }

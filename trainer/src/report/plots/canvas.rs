@@ -18,7 +18,11 @@ pub type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 /// turned into a [`ReportError::Plot`] naming the file.
 pub type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
-pub fn render_png(path: &Path, size: (u32, u32), draw: impl FnOnce(&Area<'_>) -> DrawResult) -> Result<(), ReportError> {
+pub fn render_png(
+    path: &Path,
+    size: (u32, u32),
+    draw: impl FnOnce(&Area<'_>) -> DrawResult,
+) -> Result<(), ReportError> {
     font::ensure_registered()?;
     let plot_error = |reason: String| ReportError::Plot { path: path.to_path_buf(), reason };
     let (width, height) = size;

@@ -23,7 +23,10 @@ pub fn draw_gain_bands<Y: Ranged<ValueType = f64>>(
         let gain = gains[start];
         let end = gains[start..].iter().position(|g| *g != gain).map_or(gains.len(), |p| start + p);
         let (left, right) = (start as f64 - 0.5, end as f64 - 0.5);
-        chart.draw_series(std::iter::once(Rectangle::new([(left, y.start), (right, y.end)], BAND_FILLS[band % 2].filled())))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(left, y.start), (right, y.end)],
+            BAND_FILLS[band % 2].filled(),
+        )))?;
         let label_at = ((left + right) / 2.0, y.end);
         chart.draw_series(std::iter::once(Text::new(
             format!("{} gain", gain.name()),

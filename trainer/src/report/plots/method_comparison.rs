@@ -10,7 +10,9 @@ use plotters::prelude::*;
 use super::canvas::{Area, DrawResult, render_png};
 use super::gain_bands::draw_gain_bands;
 use super::legend::{LegendEntry, Mark, draw_legend_row};
-use super::style::{self, AXIS_LABEL_SIZE, PALETTE, PANEL_TITLE_SIZE, TICK_SIZE, decade_range, percent_tick, slot_label, text, titled};
+use super::style::{
+    self, AXIS_LABEL_SIZE, PALETTE, PANEL_TITLE_SIZE, TICK_SIZE, decade_range, percent_tick, slot_label, text, titled,
+};
 use crate::report::error::ReportError;
 use crate::report::inputs::GridInfo;
 use crate::report::method_comparison::{ComparisonCell, streamed_mean};
@@ -55,7 +57,8 @@ fn draw(root: &Area<'_>, grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &
         .filter(|t| t.is_finite())
         .fold(1.0f32, f32::max);
 
-    let mut legend: Vec<LegendEntry> = METHODS.iter().map(|&m| LegendEntry::new(method_label(m), Mark::Dot(method_colour(m)))).collect();
+    let mut legend: Vec<LegendEntry> =
+        METHODS.iter().map(|&m| LegendEntry::new(method_label(m), Mark::Dot(method_colour(m)))).collect();
     legend.push(LegendEntry::new("missing (not trained or not tested)", Mark::HollowDot(style::MISSING)));
     legend.push(LegendEntry::new("diverged (NaN/inf)", Mark::Cross(DIVERGED)));
     draw_legend_row(&body, &legend, 12)?;
@@ -93,10 +96,16 @@ fn draw(root: &Area<'_>, grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &
         for (i, cell) in cells.iter().enumerate() {
             let x = i as f64 + shift(method);
             match esr(cell, method) {
-                Some(Some(v)) if v.is_finite() => chart.draw_series(std::iter::once(Circle::new((x, f64::from(v)), 6, colour.filled())))?,
-                Some(Some(_)) => chart.draw_series(std::iter::once(Cross::new((x, y.end * 0.8), 7, DIVERGED.stroke_width(2))))?,
+                Some(Some(v)) if v.is_finite() => {
+                    chart.draw_series(std::iter::once(Circle::new((x, f64::from(v)), 6, colour.filled())))?
+                }
+                Some(Some(_)) => {
+                    chart.draw_series(std::iter::once(Cross::new((x, y.end * 0.8), 7, DIVERGED.stroke_width(2))))?
+                }
                 // Trained but not yet tested in streaming mode, or not trained: both are gaps in the comparison.
-                Some(None) | None => chart.draw_series(std::iter::once(Circle::new((x, floor), 6, style::MISSING.stroke_width(2))))?,
+                Some(None) | None => {
+                    chart.draw_series(std::iter::once(Circle::new((x, floor), 6, style::MISSING.stroke_width(2))))?
+                }
             };
         }
     }
@@ -126,8 +135,15 @@ fn draw(root: &Area<'_>, grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &
         for (i, cell) in cells.iter().enumerate() {
             let x = i as f64 + shift(method);
             match cell.side(method).and_then(|m| m.train_seconds).filter(|t| t.is_finite()) {
-                Some(t) => chart.draw_series(std::iter::once(Rectangle::new([(x - 0.13, 0.0), (x + 0.13, f64::from(t))], colour.filled())))?,
-                None => chart.draw_series(std::iter::once(Circle::new((x, f64::from(time_max) * 0.03), 6, style::MISSING.stroke_width(2))))?,
+                Some(t) => chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.13, 0.0), (x + 0.13, f64::from(t))],
+                    colour.filled(),
+                )))?,
+                None => chart.draw_series(std::iter::once(Circle::new(
+                    (x, f64::from(time_max) * 0.03),
+                    6,
+                    style::MISSING.stroke_width(2),
+                )))?,
             };
         }
     }

@@ -11,7 +11,10 @@ use plotters::prelude::*;
 use super::canvas::{Area, DrawResult, render_png};
 use super::gain_bands::draw_gain_bands;
 use super::legend::{LegendEntry, Mark, draw_legend_row};
-use super::style::{self, AXIS_LABEL_SIZE, PANEL_TITLE_SIZE, TICK_SIZE, decade_range, percent_tick, series_colour, slot_label, text, titled};
+use super::style::{
+    self, AXIS_LABEL_SIZE, PANEL_TITLE_SIZE, TICK_SIZE, decade_range, percent_tick, series_colour, slot_label, text,
+    titled,
+};
 use crate::report::error::ReportError;
 use crate::report::grid_stats::in_grid_order;
 use crate::report::inputs::{EsrMode, GridInfo, ModelResult};

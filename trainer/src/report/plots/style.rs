@@ -109,7 +109,11 @@ pub fn linear_tick(span: f64) -> impl Fn(&f64) -> String {
     let decimals = (-step.log10()).ceil().clamp(0.0, 6.0) as usize;
     move |value: &f64| {
         let text = format!("{value:.decimals$}");
-        if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { text.trim_start_matches('-').to_string() } else { text }
+        if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+            text.trim_start_matches('-').to_string()
+        } else {
+            text
+        }
     }
 }
 
@@ -179,7 +183,10 @@ mod tests {
         assert_eq!(percents, ["1%", "2%", "5%", "10%"]);
         assert_eq!(light.len(), 6, "3, 4, 6, 7, 8, 9 %");
         let (labelled, _) = log_ticks(&(0.001..100.0));
-        assert_eq!(labelled.iter().map(percent_tick).collect::<Vec<_>>(), ["0.1%", "1%", "10%", "100%", "1000%", "10000%"]);
+        assert_eq!(
+            labelled.iter().map(percent_tick).collect::<Vec<_>>(),
+            ["0.1%", "1%", "10%", "100%", "1000%", "10000%"]
+        );
     }
 
     #[test]

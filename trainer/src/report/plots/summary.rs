@@ -10,13 +10,19 @@ use plotters::prelude::*;
 
 use super::canvas::{Area, DrawResult, render_png};
 use super::legend::{LegendEntry, Mark, draw_legend_row};
-use super::style::{self, AXIS_LABEL_SIZE, PANEL_TITLE_SIZE, TICK_SIZE, decade_range, mode_colour, percent_tick, slot_label, text, titled};
+use super::style::{
+    self, AXIS_LABEL_SIZE, PANEL_TITLE_SIZE, TICK_SIZE, decade_range, mode_colour, percent_tick, slot_label, text,
+    titled,
+};
 use crate::report::error::ReportError;
 use crate::report::grid_stats::{Hyperparameter, LevelSummary, summarise_by};
 use crate::report::inputs::{EsrMode, GridInfo, ModelResult};
 
 pub const SIZE: (u32, u32) = (1600, 1250);
 const TITLE: &str = "Mean test ESR by hyperparameter";
+
+/// One panel's data: the hyperparameter and, per evaluation mode, its levels.
+type Panel = (Hyperparameter, Vec<(EsrMode, Vec<LevelSummary>)>);
 
 pub fn write(path: &Path, grid: &GridInfo, results: &[ModelResult], songs: &[String]) -> Result<(), ReportError> {
     render_png(path, SIZE, |root| {
@@ -29,7 +35,7 @@ pub fn write(path: &Path, grid: &GridInfo, results: &[ModelResult], songs: &[Str
 
 fn draw(root: &Area<'_>, grid: &GridInfo, results: &[ModelResult], songs: &[String]) -> DrawResult {
     let body = titled(root, TITLE, &grid.caption())?;
-    let summaries: Vec<(Hyperparameter, Vec<(EsrMode, Vec<LevelSummary>)>)> = Hyperparameter::ALL
+    let summaries: Vec<Panel> = Hyperparameter::ALL
         .iter()
         .map(|&p| (p, EsrMode::ALL.iter().map(|&m| (m, summarise_by(results, songs, p, m))).collect()))
         .collect();
@@ -38,14 +44,17 @@ fn draw(root: &Area<'_>, grid: &GridInfo, results: &[ModelResult], songs: &[Stri
         .flat_map(|(_, modes)| modes.iter().flat_map(|(_, levels)| levels.iter().flat_map(|l| l.model_means.iter())));
     let y = decade_range(every_mean.map(|&v| f64::from(v)));
 
-    let mut legend: Vec<LegendEntry> =
-        EsrMode::ALL.iter().map(|&m| LegendEntry::new(format!("{}: mean", m.label()), Mark::Dot(mode_colour(m)))).collect();
+    let mut legend: Vec<LegendEntry> = EsrMode::ALL
+        .iter()
+        .map(|&m| LegendEntry::new(format!("{}: mean", m.label()), Mark::Dot(mode_colour(m))))
+        .collect();
     legend.push(LegendEntry::new("one model's mean over songs", Mark::HollowDot(style::MISSING)));
     draw_legend_row(&body, &legend, 12)?;
     let panels = body.margin(30, 0, 0, 0).split_evenly((2, 2));
 
     for (panel, (parameter, modes)) in panels.iter().zip(&summaries) {
-        let labels: Vec<String> = modes.first().map(|(_, levels)| levels.iter().map(|l| l.label.clone()).collect()).unwrap_or_default();
+        let labels: Vec<String> =
+            modes.first().map(|(_, levels)| levels.iter().map(|l| l.label.clone()).collect()).unwrap_or_default();
         let count = labels.len().max(1);
         let mut chart = ChartBuilder::on(panel)
             .caption(format!("by {}", parameter.title()), text(PANEL_TITLE_SIZE))
@@ -71,11 +80,17 @@ fn draw(root: &Area<'_>, grid: &GridInfo, results: &[ModelResult], songs: &[Stri
             let colour = mode_colour(*mode);
             let shift = (mode_index as f64 - 1.0) * 0.16;
             let rings = levels.iter().enumerate().flat_map(|(i, level)| {
-                level.model_means.iter().map(move |&v| Circle::new((i as f64 + shift, f64::from(v)), 4, colour.mix(0.45).stroke_width(1)))
+                level
+                    .model_means
+                    .iter()
+                    .map(move |&v| Circle::new((i as f64 + shift, f64::from(v)), 4, colour.mix(0.45).stroke_width(1)))
             });
             chart.draw_series(rings)?;
-            let means: Vec<(f64, f64)> =
-                levels.iter().enumerate().filter_map(|(i, l)| l.mean().map(|m| (i as f64 + shift, f64::from(m)))).collect();
+            let means: Vec<(f64, f64)> = levels
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| l.mean().map(|m| (i as f64 + shift, f64::from(m))))
+                .collect();
             chart.draw_series(LineSeries::new(means.iter().copied(), colour.stroke_width(2)))?;
             chart.draw_series(means.iter().map(|&p| Circle::new(p, 8, colour.filled())))?;
         }

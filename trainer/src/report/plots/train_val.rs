@@ -44,7 +44,12 @@ pub fn size_for(models: usize) -> (u32, u32) {
 pub fn write(path: &Path, grid: &GridInfo, results: &[ModelResult]) -> Result<(), ReportError> {
     render_png(path, size_for(results.len()), |root| {
         if results.is_empty() {
-            return style::placeholder(root, &title_for(results), &grid.caption(), "No model has finished an epoch yet.");
+            return style::placeholder(
+                root,
+                &title_for(results),
+                &grid.caption(),
+                "No model has finished an epoch yet.",
+            );
         }
         draw(root, grid, results)
     })
@@ -71,7 +76,14 @@ fn draw(root: &Area<'_>, grid: &GridInfo, results: &[ModelResult]) -> DrawResult
 }
 
 fn draw_panel(panel: &Area<'_>, model: &ModelResult) -> DrawResult {
-    let title = format!("#{} {} ctx {} units {} lr {}", model.number, model.gain.name(), model.ctx, model.units, format_lr(model.lr));
+    let title = format!(
+        "#{} {} ctx {} units {} lr {}",
+        model.number,
+        model.gain.name(),
+        model.ctx,
+        model.units,
+        format_lr(model.lr)
+    );
     let history = &model.history;
     let epochs = history.loss.len().max(history.val_loss.len());
     if epochs == 0 {
@@ -112,7 +124,11 @@ fn draw_panel(panel: &Area<'_>, model: &ModelResult) -> DrawResult {
         .filter(|(_, v)| v.is_finite() && **v > 0.0)
         .min_by(|a, b| a.1.total_cmp(b.1));
     if let Some((epoch, &loss)) = best {
-        chart.draw_series(std::iter::once(Circle::new(((epoch + 1) as f64, f64::from(loss)), 5, VALIDATION.filled())))?;
+        chart.draw_series(std::iter::once(Circle::new(
+            ((epoch + 1) as f64, f64::from(loss)),
+            5,
+            VALIDATION.filled(),
+        )))?;
     }
     Ok(())
 }
