@@ -5,6 +5,7 @@ use std::io::Cursor;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use clack_extensions::audio_ports_config::PluginAudioPortsConfig;
 use clack_extensions::gui::{GuiSize, HostGui, HostGuiImpl, PluginGui};
 use clack_extensions::latency::{HostLatency, HostLatencyImpl, PluginLatency};
 use clack_extensions::log::{HostLog, HostLogImpl, LogSeverity};
@@ -45,6 +46,7 @@ pub struct Shared {
     state: OnceLock<Option<PluginState>>,
     latency: OnceLock<Option<PluginLatency>>,
     gui: OnceLock<Option<PluginGui>>,
+    ports_config: OnceLock<Option<PluginAudioPortsConfig>>,
 }
 
 pub struct MainThread;
@@ -55,6 +57,7 @@ impl<'a> SharedHandler<'a> for Shared {
         let _ = self.state.set(instance.get_extension());
         let _ = self.latency.set(instance.get_extension());
         let _ = self.gui.set(instance.get_extension());
+        let _ = self.ports_config.set(instance.get_extension());
     }
     fn request_restart(&self) {}
     fn request_process(&self) {}
@@ -329,17 +332,33 @@ impl LoadedPlugin {
         Ok(ext.get(&self.instance.plugin_handle()))
     }
 
+    /// Chooses the mono (1) or stereo (2) layout; the plugin must be inactive. BlackBox declares mono first (the
+    /// default) and stereo second.
+    pub fn select_channels(&mut self, channels: usize) -> Result<(), HostError> {
+        self.deactivate();
+        let ext = self.instance.access_shared_handler(|h| h.ports_config.get().copied().flatten());
+        let ext = ext.ok_or(HostError::MissingExtension("audio-ports-config"))?;
+        let id = ClapId::new(u32::try_from(channels.saturating_sub(1)).unwrap_or(u32::MAX));
+        ext.select(&self.instance.plugin_handle(), id)
+            .map_err(|_| HostError::Other(format!("the plugin refused a {channels}-channel layout")))
+    }
+
     /// Processes one block of mono audio: `output` receives the plugin's output for `input`.
     pub fn process(&mut self, input: &mut [f32], output: &mut [f32]) -> Result<(), HostError> {
+        self.process_channels(&mut [input], &mut [output])
+    }
+
+    /// Processes one block, one slice per channel (all the same length).
+    pub fn process_channels(&mut self, inputs: &mut [&mut [f32]], outputs: &mut [&mut [f32]]) -> Result<(), HostError> {
         let events = self.events();
         let processor = self.processor.as_mut().ok_or(HostError::NotActive)?;
         let inputs = self.input_ports.with_input_buffers([AudioPortBuffer {
             latency: 0,
-            channels: AudioPortBufferType::f32_input_only(std::iter::once(InputChannel::variable(input))),
+            channels: AudioPortBufferType::f32_input_only(inputs.iter_mut().map(|c| InputChannel::variable(&mut **c))),
         }]);
         let mut outputs = self.output_ports.with_output_buffers([AudioPortBuffer {
             latency: 0,
-            channels: AudioPortBufferType::f32_output_only(std::iter::once(output)),
+            channels: AudioPortBufferType::f32_output_only(outputs.iter_mut().map(|c| &mut **c)),
         }]);
         let mut out_events = EventBuffer::new();
         processor.process(

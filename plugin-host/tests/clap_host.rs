@@ -191,3 +191,33 @@ fn a_bad_user_model_file_changes_nothing() {
     let db = difference_db(&output, &expected);
     assert!(db < -80.0, "loading a corrupt file disturbed the playing model ({db:.1} dB)");
 }
+
+#[test]
+fn in_stereo_each_channel_streams_through_its_own_lstm_state() {
+    let _main_thread = one_host_at_a_time();
+    let dir = output_dir("clap_stereo");
+    let (path, model) = model(&dir, "user.bbx", TEST_HIDDEN, 13);
+    let left = guitar_like(44_100.0, 0.5, 1);
+    let right = sine(44_100.0, 0.5, 330.0, 0.5);
+    let mut plugin = load_plugin();
+    plugin.select_channels(2).unwrap();
+    plugin.set_param("Gate", 0.0).unwrap();
+    plugin.set_param("Effect", EFFECT_USER).unwrap();
+    plugin.set_persisted_field("user-model", &serde_json::json!(path.display().to_string())).unwrap();
+    plugin.activate(44_100.0, 333).unwrap();
+    let (mut out_left, mut out_right) = (vec![0.0; left.len()], vec![0.0; right.len()]);
+    let mut start = 0;
+    while start < left.len() {
+        let n = 333.min(left.len() - start);
+        let (mut in_l, mut in_r) = (left[start..start + n].to_vec(), right[start..start + n].to_vec());
+        plugin
+            .process_channels(&mut [&mut in_l, &mut in_r], &mut [&mut out_left[start..start + n], &mut out_right[start..start + n]])
+            .unwrap();
+        start += n;
+    }
+    for (name, input, output) in [("left", &left, &out_left), ("right", &right, &out_right)] {
+        let db = difference_db(output, &engine_streaming(&model, input));
+        println!("stereo {name}: plugin vs engine on that channel alone {db:.1} dB");
+        assert!(db < -80.0, "{name} channel differs from the engine run on it alone by {db:.1} dB");
+    }
+}

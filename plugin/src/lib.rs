@@ -371,3 +371,22 @@ impl Vst3Plugin for BlackBox {
 
 nice_export_clap!(BlackBox);
 nice_export_vst3!(BlackBox);
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn sanitize_zeroes_denormals_keeps_normal_samples_and_reports_non_finite_input() {
+        let denormal = f32::MIN_POSITIVE / 4.0;
+        assert!(denormal > 0.0 && !denormal.is_normal());
+        let (mut left, mut right) = ([0.5, denormal, -denormal, -0.25], [f32::MIN_POSITIVE, 1e-30, 0.0, 1.0]);
+        assert!(sanitize(&mut [&mut left, &mut right]));
+        assert_eq!(left, [0.5, 0.0, 0.0, -0.25]);
+        assert_eq!(right, [f32::MIN_POSITIVE, 1e-30, 0.0, 1.0]);
+        for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            let mut block = [0.1, bad, 0.2];
+            assert!(!sanitize(&mut [&mut block]), "{bad} not reported");
+        }
+    }
+}
