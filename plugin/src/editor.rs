@@ -99,12 +99,11 @@ impl BlackBoxEditor {
             });
             enum_combo(ui, "Gain", &params.gain, setter, |_| String::new());
             let (effect, gain) = (params.effect.value(), params.gain.value());
-            model_combo(ui, &params.model, setter, |choice| {
-                if effect == Effect::UserFile || catalogue::resolve(EMBEDDED, effect, gain, choice).is_some() {
-                    String::new()
-                } else {
-                    " (not trained)".to_owned()
-                }
+            model_combo(ui, &params.model, setter, |choice| match catalogue::resolve(EMBEDDED, effect, gain, choice) {
+                _ if effect == Effect::UserFile => String::new(),
+                Some(index) if EMBEDDED[index].unstable_when_streamed() => " (unstable when streamed)".to_owned(),
+                Some(_) => String::new(),
+                None => " (not trained)".to_owned(),
             });
         });
     }
