@@ -221,3 +221,31 @@ fn in_stereo_each_channel_streams_through_its_own_lstm_state() {
         assert!(db < -80.0, "{name} channel differs from the engine run on it alone by {db:.1} dB");
     }
 }
+
+#[test]
+fn the_gate_silences_the_models_hiss_after_the_note_and_leaves_the_note_alone() {
+    let _main_thread = one_host_at_a_time();
+    let dir = output_dir("clap_gate");
+    let (path, _) = model(&dir, "user.bbx", TEST_HIDDEN, 17);
+    // Half a second of a note, then a second of -80 dBFS noise (a pickup's hiss between notes).
+    let mut input = sine(44_100.0, 0.5, 196.0, 0.3);
+    let mut rng = blackbox_plugin_host::fixture::SplitMix::new(5);
+    input.extend((0..44_100).map(|_| 1e-4 * rng.uniform()));
+    let blocks = Blocks::Fixed(256);
+
+    let ungated = render(&mut playing_user_model(&path, 44_100.0, 256), &input, &blocks, &[]).unwrap();
+    let mut plugin = playing_user_model(&path, 44_100.0, 256);
+    plugin.set_param("Gate", 1.0).unwrap();
+    let gated = render(&mut plugin, &input, &blocks, &[]).unwrap();
+    write_wav(&dir.join("gated.wav"), 44_100, &gated).unwrap();
+
+    // Default gate: threshold -55 dB, hold 50 ms, release 120 ms; 0.5 s after the note it is long closed.
+    let tail = 44_100..input.len();
+    let (hiss, left) = (rms(&ungated[tail.clone()]), rms(&gated[tail]));
+    println!("tail after the note: ungated {hiss:.2e}, gated {left:.2e}");
+    assert!(hiss > 1e-6, "the model makes no hiss of its own here, so the gate has nothing to remove");
+    assert!(left < hiss * 1e-3, "gate left {left:.2e} of {hiss:.2e} hiss");
+    // During the note the gate is open: the note plays as without a gate (after the 1 ms attack).
+    let db = difference_db(&gated[441..22_050], &ungated[441..22_050]);
+    assert!(db < -80.0, "the open gate changed the note by {db:.1} dB");
+}
