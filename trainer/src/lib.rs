@@ -8,3 +8,4 @@ pub mod dataset;
 pub mod report;
 pub mod fused_lstm;
 pub mod model;
+pub mod standin;

@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 
 pub mod bench;
 pub mod inspect;
+pub mod synth;
 
 #[derive(Debug, Parser)]
 #[command(name = "trainer", version, about = "Train BlackBox's neural models of guitar effects")]
@@ -18,10 +19,13 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// List each gain's songs, durations, stand-in labels and window counts in a data folder.
     Inspect(inspect::InspectArgs),
+    /// Build stand-in recordings: DI or procedural guitar through a reference circuit, in the study's layout.
+    Synth(synth::SynthArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Some(Command::Synth(args)) => synth::run(args),
         Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         None => anyhow::bail!("nothing to do yet; see `trainer --help`"),
