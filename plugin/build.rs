@@ -25,9 +25,10 @@ fn main() {
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let relative = path.strip_prefix(&models_dir).unwrap_or(path).display().to_string();
-        match std::fs::read(path).map_err(|e| e.to_string()).and_then(|bytes| {
-            ModelFile::from_bytes(&bytes).map_err(|e| e.to_string())
-        }) {
+        match std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| ModelFile::from_bytes(&bytes).map_err(|e| e.to_string()))
+        {
             Ok(model) => write_entry(&mut embedded, path, &relative, &model),
             Err(reason) => {
                 println!("cargo:warning=models/{relative} is not embedded: {reason}");

@@ -13,7 +13,9 @@ pub fn bundle_dir() -> PathBuf {
     let target = exe
         .ancestors()
         .find(|dir| dir.join("bundled").is_dir())
-        .or_else(|| exe.ancestors().find(|dir| dir.file_name().is_some_and(|n| n == "debug" || n == "release"))?.parent())
+        .or_else(|| {
+            exe.ancestors().find(|dir| dir.file_name().is_some_and(|n| n == "debug" || n == "release"))?.parent()
+        })
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("target"));
     target.join("bundled")

@@ -170,15 +170,21 @@ impl LoadedPlugin {
     }
 
     fn params_ext(&self) -> Result<PluginParams, HostError> {
-        self.instance.access_shared_handler(|h| h.params.get().copied().flatten()).ok_or(HostError::MissingExtension("params"))
+        self.instance
+            .access_shared_handler(|h| h.params.get().copied().flatten())
+            .ok_or(HostError::MissingExtension("params"))
     }
 
     fn state_ext(&self) -> Result<PluginState, HostError> {
-        self.instance.access_shared_handler(|h| h.state.get().copied().flatten()).ok_or(HostError::MissingExtension("state"))
+        self.instance
+            .access_shared_handler(|h| h.state.get().copied().flatten())
+            .ok_or(HostError::MissingExtension("state"))
     }
 
     pub fn gui_ext(&self) -> Result<PluginGui, HostError> {
-        self.instance.access_shared_handler(|h| h.gui.get().copied().flatten()).ok_or(HostError::MissingExtension("gui"))
+        self.instance
+            .access_shared_handler(|h| h.gui.get().copied().flatten())
+            .ok_or(HostError::MissingExtension("gui"))
     }
 
     fn scan_params(&mut self) -> Result<Vec<ParamDescription>, HostError> {
@@ -276,7 +282,8 @@ impl LoadedPlugin {
     /// The plugin state as JSON: nice-plug's CLAP state is an 8-byte little-endian length, then JSON.
     pub fn state_json(&mut self) -> Result<serde_json::Value, HostError> {
         let bytes = self.save_state()?;
-        let json = bytes.get(8..).ok_or(HostError::Other(format!("state of {} bytes has no length prefix", bytes.len())))?;
+        let json =
+            bytes.get(8..).ok_or(HostError::Other(format!("state of {} bytes has no length prefix", bytes.len())))?;
         serde_json::from_slice(json).map_err(|e| HostError::Other(format!("state is not JSON after its length: {e}")))
     }
 

@@ -38,7 +38,12 @@ pub struct Automation {
 }
 
 /// Renders `input` through an active plugin, returning the output (same length).
-pub fn render(plugin: &mut LoadedPlugin, input: &[f32], blocks: &Blocks, automation: &[Automation]) -> Result<Vec<f32>, HostError> {
+pub fn render(
+    plugin: &mut LoadedPlugin,
+    input: &[f32],
+    blocks: &Blocks,
+    automation: &[Automation],
+) -> Result<Vec<f32>, HostError> {
     let mut output = vec![0.0f32; input.len()];
     let mut scratch_in = vec![0.0f32; blocks.max()];
     let mut start = 0;

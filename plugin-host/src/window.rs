@@ -23,13 +23,26 @@ pub struct Screenshot {
 impl HostWindow {
     /// Opens a mapped top-level window on `$DISPLAY` to embed the editor into.
     pub fn open(width: u16, height: u16) -> Result<Self, String> {
-        let (connection, screen) = x11rb::connect(None).map_err(|e| format!("cannot connect to X display $DISPLAY: {e}"))?;
+        let (connection, screen) =
+            x11rb::connect(None).map_err(|e| format!("cannot connect to X display $DISPLAY: {e}"))?;
         let root = &connection.setup().roots[screen];
         let (root_window, black) = (root.root, root.black_pixel);
         let id = connection.generate_id().map_err(|e| e.to_string())?;
         let aux = CreateWindowAux::new().background_pixel(black);
         connection
-            .create_window(x11rb::COPY_DEPTH_FROM_PARENT, id, root_window, 0, 0, width, height, 0, WindowClass::INPUT_OUTPUT, 0, &aux)
+            .create_window(
+                x11rb::COPY_DEPTH_FROM_PARENT,
+                id,
+                root_window,
+                0,
+                0,
+                width,
+                height,
+                0,
+                WindowClass::INPUT_OUTPUT,
+                0,
+                &aux,
+            )
             .map_err(|e| e.to_string())?;
         connection.map_window(id).map_err(|e| e.to_string())?;
         connection.flush().map_err(|e| e.to_string())?;
@@ -46,7 +59,11 @@ impl HostWindow {
             .map_err(|e| format!("GetImage failed: {e}"))?;
         let pixels = usize::from(self.width) * usize::from(self.height);
         if reply.data.len() < pixels * 4 {
-            return Err(format!("GetImage returned {} bytes for {pixels} pixels at depth {}", reply.data.len(), reply.depth));
+            return Err(format!(
+                "GetImage returned {} bytes for {pixels} pixels at depth {}",
+                reply.data.len(),
+                reply.depth
+            ));
         }
         // 24/32-bit ZPixmap on little-endian X servers is B, G, R, pad.
         let rgb = reply.data.chunks_exact(4).take(pixels).flat_map(|p| [p[2], p[1], p[0]]).collect();

@@ -107,7 +107,9 @@ fn switching_models_on_a_steady_sine_makes_no_click() {
     // 256-sample raised-cosine fade may add at most pi / 512 of that gap to a step.
     let window = switch..switch + 4096;
     let gap = window
-        .map(|i| (steady_a[i] - steady_b[i]).abs().max((steady_a[i] - input[i]).abs()).max((steady_b[i] - input[i]).abs()))
+        .map(|i| {
+            (steady_a[i] - steady_b[i]).abs().max((steady_a[i] - input[i]).abs()).max((steady_b[i] - input[i]).abs())
+        })
         .fold(0.0f32, f32::max);
     let own_steepness = own_steepness.max(largest_step(&input));
     let worst = largest_step(&output[switch - 64..]);
@@ -211,7 +213,10 @@ fn in_stereo_each_channel_streams_through_its_own_lstm_state() {
         let n = 333.min(left.len() - start);
         let (mut in_l, mut in_r) = (left[start..start + n].to_vec(), right[start..start + n].to_vec());
         plugin
-            .process_channels(&mut [&mut in_l, &mut in_r], &mut [&mut out_left[start..start + n], &mut out_right[start..start + n]])
+            .process_channels(
+                &mut [&mut in_l, &mut in_r],
+                &mut [&mut out_left[start..start + n], &mut out_right[start..start + n]],
+            )
             .unwrap();
         start += n;
     }

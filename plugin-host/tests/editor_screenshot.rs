@@ -88,5 +88,10 @@ fn the_editor_draws_its_controls_and_model_facts_in_a_host_window() {
     let (colours, foreground) = (shot.distinct_colours(), shot.foreground_fraction());
     println!("editor screenshot {}: {colours} colours, {:.1} % foreground", png.display(), foreground * 100.0);
     assert!(colours > 50, "screenshot has {colours} colours: the editor did not draw (see {})", png.display());
-    assert!(foreground > 0.02, "screenshot is {:.1} % foreground: nearly blank (see {})", foreground * 100.0, png.display());
+    assert!(
+        foreground > 0.02,
+        "screenshot is {:.1} % foreground: nearly blank (see {})",
+        foreground * 100.0,
+        png.display()
+    );
 }

@@ -59,7 +59,11 @@ fn state_round_trips_every_parameter_and_the_user_model_path() {
         assert!((now - value).abs() < 1e-4 * value.abs().max(1.0), "{name}: restored {now}, saved {value}");
     }
     assert_eq!(restored.persisted_field("user-model").unwrap(), Some(serde_json::json!(path_text)));
-    assert_eq!(restored.state_json().unwrap(), original.state_json().unwrap(), "restored plugin saves a different state");
+    assert_eq!(
+        restored.state_json().unwrap(),
+        original.state_json().unwrap(),
+        "restored plugin saves a different state"
+    );
 
     // The restored plugin really loaded the model: with bypass off, both instances play the same, and it is
     // not the dry signal.

@@ -37,10 +37,26 @@ fn pedalboard_lists_the_parameters_and_the_vst3_plays_what_the_engine_plays() {
     assert!(run.status.success(), "pedalboard script failed:\n{stdout}\n{stderr}");
     println!("{stdout}");
 
-    let names = ["effect", "gain", "model", "gain_knob", "input_db", "output_db", "gate", "gate_threshold_db", "gate_attack_ms",
-        "gate_hold_ms", "gate_release_ms", "mix", "bypass"];
+    let names = [
+        "effect",
+        "gain",
+        "model",
+        "gain_knob",
+        "input_db",
+        "output_db",
+        "gate",
+        "gate_threshold_db",
+        "gate_attack_ms",
+        "gate_hold_ms",
+        "gate_release_ms",
+        "mix",
+        "bypass",
+    ];
     for name in names {
-        assert!(stdout.lines().any(|l| l.starts_with(&format!("param {name} "))), "pedalboard does not list {name}:\n{stdout}");
+        assert!(
+            stdout.lines().any(|l| l.starts_with(&format!("param {name} "))),
+            "pedalboard does not list {name}:\n{stdout}"
+        );
     }
     // pedalboard's parameter objects are not refreshed by a preset load, so the proof that the state selected
     // the user model is the render below, not the listed value.

@@ -79,7 +79,10 @@ impl GainSetting {
     pub fn matches(self, gain: Gain) -> bool {
         matches!(
             (self, gain),
-            (_, Gain::Conditioned) | (GainSetting::Low, Gain::Low) | (GainSetting::Mid, Gain::Mid) | (GainSetting::High, Gain::High)
+            (_, Gain::Conditioned)
+                | (GainSetting::Low, Gain::Low)
+                | (GainSetting::Mid, Gain::Mid)
+                | (GainSetting::High, Gain::High)
         )
     }
 
@@ -111,7 +114,8 @@ pub const ARCHITECTURES: [Architecture; 12] = {
     let mut out = [Architecture { context: 0, hidden_size: 0, learning_rate: 0.0 }; 12];
     let mut i = 0;
     while i < 12 {
-        out[i] = Architecture { context: contexts[i / 4], hidden_size: units[(i / 2) % 2], learning_rate: rates[i % 2] };
+        out[i] =
+            Architecture { context: contexts[i / 4], hidden_size: units[(i / 2) % 2], learning_rate: rates[i % 2] };
         i += 1;
     }
     out
@@ -122,7 +126,11 @@ pub const BEST_MODEL: i32 = 0;
 
 impl Architecture {
     pub fn label(&self) -> String {
-        let lr = if self.learning_rate >= 1e-3 { format!("{}", self.learning_rate) } else { format!("{:e}", self.learning_rate) };
+        let lr = if self.learning_rate >= 1e-3 {
+            format!("{}", self.learning_rate)
+        } else {
+            format!("{:e}", self.learning_rate)
+        };
         format!("ctx {} · {} units · lr {lr}", self.context, self.hidden_size)
     }
 
@@ -240,7 +248,10 @@ mod tests {
 
     #[test]
     fn a_conditioned_model_serves_every_gain_but_loses_ties_to_fixed_gain_models() {
-        let models = [model("DSL20HPreamp", Gain::Conditioned, 96, 1e-2, 0.04, 0.04), model("DSL20HPreamp", Gain::Low, 96, 1e-2, 0.04, 0.04)];
+        let models = [
+            model("DSL20HPreamp", Gain::Conditioned, 96, 1e-2, 0.04, 0.04),
+            model("DSL20HPreamp", Gain::Low, 96, 1e-2, 0.04, 0.04),
+        ];
         assert_eq!(resolve(&models, Effect::Dsl20h, GainSetting::Low, BEST_MODEL), Some(1));
         assert_eq!(resolve(&models, Effect::Dsl20h, GainSetting::High, BEST_MODEL), Some(0));
     }

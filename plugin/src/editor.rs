@@ -28,9 +28,18 @@ pub fn default_state() -> Arc<EguiEditorState> {
     EguiEditorState::from_size(LogicalSize::new(WIDTH, HEIGHT), 1.0)
 }
 
-pub fn create(params: Arc<BlackBoxParams>, meters: Arc<Meters>, state: Arc<EguiEditorState>) -> Option<EguiEditor<BlackBoxEditor>> {
+pub fn create(
+    params: Arc<BlackBoxParams>,
+    meters: Arc<Meters>,
+    state: Arc<EguiEditorState>,
+) -> Option<EguiEditor<BlackBoxEditor>> {
     let settings = EguiNiceSettings::new().with_tile("BlackBox");
-    create_egui_editor(state, RepaintNotifier::new(), settings, BlackBoxEditor { params, meters, gui: None, path_input: String::new() })
+    create_egui_editor(
+        state,
+        RepaintNotifier::new(),
+        settings,
+        BlackBoxEditor { params, meters, gui: None, path_input: String::new() },
+    )
 }
 
 pub struct BlackBoxEditor {
@@ -84,7 +93,12 @@ impl BlackBoxEditor {
             if rate > 0 {
                 let latency = self.meters.latency();
                 let ms = latency as f32 * 1000.0 / rate as f32;
-                ui.label(RichText::new(format!("{rate} Hz · latency {latency} samples ({ms:.1} ms) · models run at 44.1 kHz")).small());
+                ui.label(
+                    RichText::new(format!(
+                        "{rate} Hz · latency {latency} samples ({ms:.1} ms) · models run at 44.1 kHz"
+                    ))
+                    .small(),
+                );
             }
         });
     }
@@ -126,36 +140,45 @@ impl BlackBoxEditor {
         match catalogue::resolve(EMBEDDED, effect, params.gain.value(), params.model.value()) {
             Some(index) => {
                 let m = &EMBEDDED[index];
-                show_facts(ui, &ModelFacts {
-                    path: format!("models/{}", m.path),
-                    name: format!("{} ({} · {})", m.name, m.effect, m.gain.name()),
-                    architecture: m.architecture_label(),
-                    stand_in: m.stand_in,
-                    provenance: m.provenance.to_owned(),
-                    streaming_esr: m.streaming_esr,
-                    windowed_esr: m.windowed_esr,
-                    unstable_when_streamed: m.unstable_when_streamed(),
-                });
+                show_facts(
+                    ui,
+                    &ModelFacts {
+                        path: format!("models/{}", m.path),
+                        name: format!("{} ({} · {})", m.name, m.effect, m.gain.name()),
+                        architecture: m.architecture_label(),
+                        stand_in: m.stand_in,
+                        provenance: m.provenance.to_owned(),
+                        streaming_esr: m.streaming_esr,
+                        windowed_esr: m.windowed_esr,
+                        unstable_when_streamed: m.unstable_when_streamed(),
+                    },
+                );
             }
             None => unavailable(
                 ui,
                 &format!(
                     "{} · {} has no trained model in this build ({} embedded): audio passes through dry.",
-                    params.effect, params.gain, EMBEDDED.len()
+                    params.effect,
+                    params.gain,
+                    EMBEDDED.len()
                 ),
             ),
         }
         if !SKIPPED.is_empty() {
             let reasons: Vec<String> = SKIPPED.iter().map(|s| format!("{}: {}", s.path, s.reason)).collect();
-            ui.label(RichText::new(format!("{} file(s) in models/ were not embedded", SKIPPED.len())).color(Color32::YELLOW))
-                .on_hover_text(reasons.join("\n"));
+            ui.label(
+                RichText::new(format!("{} file(s) in models/ were not embedded", SKIPPED.len())).color(Color32::YELLOW),
+            )
+            .on_hover_text(reasons.join("\n"));
         }
     }
 
     fn user_file(&mut self, ui: &mut Ui, setter: &ParamSetter) {
         section(ui, "User model file");
         ui.horizontal(|ui| {
-            ui.add(egui::TextEdit::singleline(&mut self.path_input).desired_width(400.0).hint_text("/path/to/model.bbx"));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.path_input).desired_width(400.0).hint_text("/path/to/model.bbx"),
+            );
             if ui.button("Load model file...").clicked() {
                 // Loading reads and builds the model here, on the GUI thread; the audio thread only receives it.
                 if self.params.user_model.load(Path::new(self.path_input.trim())).is_ok() {
@@ -210,7 +233,9 @@ impl BlackBoxEditor {
         level_meter(ui, "out", self.meters.output_peak());
         let bad_blocks = self.meters.non_finite_blocks();
         if bad_blocks > 0 {
-            ui.label(RichText::new(format!("{bad_blocks} block(s) of NaN/inf input were silenced")).color(Color32::YELLOW));
+            ui.label(
+                RichText::new(format!("{bad_blocks} block(s) of NaN/inf input were silenced")).color(Color32::YELLOW),
+            );
         }
     }
 }
@@ -218,7 +243,11 @@ impl BlackBoxEditor {
 fn show_facts(ui: &mut Ui, facts: &ModelFacts) {
     ui.label(RichText::new(&facts.name).strong());
     ui.label(format!("{} · {}", facts.architecture, facts.path));
-    let trained_on = if facts.stand_in { "Trained on STAND-IN data (a circuit model, not the real device)" } else { "Trained on real recordings" };
+    let trained_on = if facts.stand_in {
+        "Trained on STAND-IN data (a circuit model, not the real device)"
+    } else {
+        "Trained on real recordings"
+    };
     ui.label(RichText::new(trained_on).color(if facts.stand_in { Color32::YELLOW } else { Color32::LIGHT_GREEN }));
     ui.label(RichText::new(&facts.provenance).small());
     let percent = |v: Option<f32>| v.map_or("n/a".to_owned(), |v| format!("{:.2} %", v * 100.0));
@@ -228,7 +257,10 @@ fn show_facts(ui: &mut Ui, facts: &ModelFacts) {
         percent(facts.windowed_esr)
     ));
     if facts.unstable_when_streamed {
-        ui.label(RichText::new("Unstable when streamed: its streamed error is far above its windowed error.").color(Color32::from_rgb(0xF0, 0x60, 0x60)));
+        ui.label(
+            RichText::new("Unstable when streamed: its streamed error is far above its windowed error.")
+                .color(Color32::from_rgb(0xF0, 0x60, 0x60)),
+        );
     }
 }
 

@@ -22,7 +22,7 @@ pub mod switch;
 pub mod user_model;
 
 use catalogue::{BEST_MODEL, EMBEDDED, Effect, GainSetting};
-use chain::{CHUNK, Controls, SignalChain};
+use chain::{CHUNK, Controls, SignalChain, sanitize};
 use meters::Meters;
 use rack::{ChannelModels, ModelRack, Slot};
 use user_model::{AudioEnd, Handover, UserModelSlot};
@@ -93,16 +93,24 @@ impl BlackBoxParams {
             user_model,
             effect: EnumParam::new("Effect", Effect::Sd1),
             gain: EnumParam::new("Gain", GainSetting::Mid),
-            model: IntParam::new("Model", BEST_MODEL, IntRange::Linear { min: 0, max: catalogue::ARCHITECTURES.len() as i32 })
-                .with_value_to_string(Arc::new(catalogue::model_choice_label)),
+            model: IntParam::new(
+                "Model",
+                BEST_MODEL,
+                IntRange::Linear { min: 0, max: catalogue::ARCHITECTURES.len() as i32 },
+            )
+            .with_value_to_string(Arc::new(catalogue::model_choice_label)),
             gain_knob: FloatParam::new("Gain knob", 0.5, FloatRange::Linear { min: 0.0, max: 1.0 })
                 .with_value_to_string(formatters::v2s_f32_rounded(2)),
             input_gain: decibels("Input"),
             output_gain: decibels("Output"),
             gate_on: BoolParam::new("Gate", true),
-            gate_threshold: FloatParam::new("Gate threshold", gate.threshold_db, FloatRange::Linear { min: -96.0, max: 0.0 })
-                .with_unit(" dB")
-                .with_value_to_string(formatters::v2s_f32_rounded(1)),
+            gate_threshold: FloatParam::new(
+                "Gate threshold",
+                gate.threshold_db,
+                FloatRange::Linear { min: -96.0, max: 0.0 },
+            )
+            .with_unit(" dB")
+            .with_value_to_string(formatters::v2s_f32_rounded(1)),
             gate_attack: milliseconds("Gate attack", gate.attack_ms, 0.1, 100.0),
             gate_hold: milliseconds("Gate hold", gate.hold_ms, 0.0, 1000.0),
             gate_release: milliseconds("Gate release", gate.release_ms, 1.0, 2000.0),
@@ -198,20 +206,6 @@ impl BlackBox {
             self.unretired = Some(model);
         }
     }
-}
-
-/// True when every sample is finite; flushes denormal inputs to zero on the way (an LSTM fed denormals runs its
-/// multiplies on them at a fraction of the speed, and they carry no audible signal).
-fn sanitize(channels: &mut [&mut [f32]]) -> bool {
-    let mut finite = true;
-    for x in channels.iter_mut().flat_map(|c| c.iter_mut()) {
-        if !x.is_finite() {
-            finite = false;
-        } else if x.abs() < f32::MIN_POSITIVE {
-            *x = 0.0;
-        }
-    }
-    finite
 }
 
 impl Plugin for BlackBox {
@@ -371,22 +365,3 @@ impl Vst3Plugin for BlackBox {
 
 nice_export_clap!(BlackBox);
 nice_export_vst3!(BlackBox);
-
-#[cfg(test)]
-mod tests {
-    use super::sanitize;
-
-    #[test]
-    fn sanitize_zeroes_denormals_keeps_normal_samples_and_reports_non_finite_input() {
-        let denormal = f32::MIN_POSITIVE / 4.0;
-        assert!(denormal > 0.0 && !denormal.is_normal());
-        let (mut left, mut right) = ([0.5, denormal, -denormal, -0.25], [f32::MIN_POSITIVE, 1e-30, 0.0, 1.0]);
-        assert!(sanitize(&mut [&mut left, &mut right]));
-        assert_eq!(left, [0.5, 0.0, 0.0, -0.25]);
-        assert_eq!(right, [f32::MIN_POSITIVE, 1e-30, 0.0, 1.0]);
-        for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
-            let mut block = [0.1, bad, 0.2];
-            assert!(!sanitize(&mut [&mut block]), "{bad} not reported");
-        }
-    }
-}

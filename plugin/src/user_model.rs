@@ -53,7 +53,8 @@ pub struct ModelFacts {
 impl ModelFacts {
     fn of(path: &str, file: &ModelFile) -> Self {
         let m = &file.metadata;
-        let lr = if m.learning_rate >= 1e-3 { format!("{}", m.learning_rate) } else { format!("{:e}", m.learning_rate) };
+        let lr =
+            if m.learning_rate >= 1e-3 { format!("{}", m.learning_rate) } else { format!("{:e}", m.learning_rate) };
         let (streaming_esr, windowed_esr) = (m.mean_streaming_esr(), m.mean_windowed_esr());
         ModelFacts {
             path: path.to_owned(),

@@ -45,7 +45,9 @@ fn run() -> Result<(), String> {
 
     let mut plugin = LoadedPlugin::load(&bundle).map_err(|e| e.to_string())?;
     plugin.set_param("Effect", 2.0).map_err(|e| e.to_string())?;
-    plugin.set_persisted_field("user-model", &serde_json::json!(model.display().to_string())).map_err(|e| e.to_string())?;
+    plugin
+        .set_persisted_field("user-model", &serde_json::json!(model.display().to_string()))
+        .map_err(|e| e.to_string())?;
     plugin.activate(f64::from(RATE), block as u32).map_err(|e| e.to_string())?;
 
     let input = guitar_like(f64::from(RATE), 4.0, 1);
@@ -69,8 +71,13 @@ fn run() -> Result<(), String> {
     // CPU time of this thread inside process(): what the plugin costs one core, whatever else the machine runs.
     let cpu_percent = 100.0 * busy_cpu / seconds;
     let wall_percent = 100.0 * busy.as_secs_f64() / seconds;
-    println!("bundle {} · {seconds} s of audio in {block}-sample blocks, gate on, resampled 48k <-> 44.1k", bundle.display());
-    println!("wall-clock time inside process(): {wall_percent:.2} % of real time (includes time the thread waited for a core)");
+    println!(
+        "bundle {} · {seconds} s of audio in {block}-sample blocks, gate on, resampled 48k <-> 44.1k",
+        bundle.display()
+    );
+    println!(
+        "wall-clock time inside process(): {wall_percent:.2} % of real time (includes time the thread waited for a core)"
+    );
     println!("plugin hidden={HIDDEN} rate={RATE} cpu_percent={cpu_percent:.2}");
     Ok(())
 }
