@@ -5,7 +5,10 @@
 pub mod audio;
 pub mod cli;
 pub mod dataset;
-pub mod report;
 pub mod fused_lstm;
 pub mod model;
 pub mod standin;
+pub mod evaluate;
+pub mod grid;
+pub mod training;
+pub mod report;

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use super::ModelError;
 
 /// Which drive setting a model reproduces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Gain {
     Low,
     Mid,

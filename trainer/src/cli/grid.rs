@@ -1,0 +1,110 @@
+//! `trainer --grid NAME [...]`: the study's 36-model grid on a data folder in its layout.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use blackbox_engine::model::TrainingMethod;
+
+use crate::dataset::{Grid, STUDY_SPLIT_SEED, STUDY_TRAIN_WINDOWS, TrainSize};
+use crate::grid::{GridCell, GridRun, JobSettings, cells, run_grid};
+
+/// Cells a `--quick` run trains: the three cheapest (ctx 44), both learning rates and both sizes.
+const QUICK_CELLS: [usize; 3] = [0, 1, 2];
+const QUICK_EPOCHS: usize = 2;
+const QUICK_TRAIN_WINDOWS: usize = 4_000;
+const QUICK_VALIDATION_WINDOWS: usize = 2_000;
+const QUICK_TEST_SECONDS: f64 = 1.5;
+/// The study's early-stopping patience.
+const PATIENCE: usize = 15;
+
+#[derive(Debug, clap::Args)]
+pub struct GridArgs {
+    /// Which of the study's experiments: ds340 (Boss SD-1) or ultragain (Marshall DSL20H preamp).
+    #[arg(long, value_enum)]
+    pub grid: Option<Grid>,
+    /// Recordings in the study's layout (data/<effect>/<experiment>/{Train,Test}/{Low,Mid,High}/{Dry,Wet}).
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+    /// Where finished models go (as <models>/<effect>/<experiment>/model_*.bbx). Default: models, or
+    /// target/quick/models with --quick.
+    #[arg(long)]
+    pub models: Option<PathBuf>,
+    /// Where reports go. Default: reports/<grid>, or target/quick/reports/<grid> with --quick.
+    #[arg(long)]
+    pub reports: Option<PathBuf>,
+    /// Train only these model numbers (0-35, the study's order), e.g. --only 0,1,35.
+    #[arg(long, value_delimiter = ',')]
+    pub only: Option<Vec<usize>>,
+    /// Maximum epochs per model. Default: the study's (100 for ds340, 200 for ultragain).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Training windows per gain (the study kept 74,862 for every ctx); the rest validate.
+    #[arg(long)]
+    pub train_windows: Option<usize>,
+    /// Validate on at most this many windows per epoch (default: all that are not training windows).
+    #[arg(long)]
+    pub validation_windows: Option<usize>,
+    /// Models trained at once, one thread each.
+    #[arg(long, default_value_t = 2)]
+    pub jobs: usize,
+    /// A smoke test: three models, two epochs, a few thousand windows, 1.5 s of each test song.
+    #[arg(long)]
+    pub quick: bool,
+    /// Skip writing predicted test WAVs (they take ~1.6 GB for a full grid).
+    #[arg(long)]
+    pub no_predictions: bool,
+}
+
+pub fn run(args: GridArgs) -> anyhow::Result<()> {
+    let grid = args.grid.context("say which grid to train: --grid ds340 or --grid ultragain")?;
+    let quick = args.quick;
+    let all = cells();
+    let selected: Vec<GridCell> = match (&args.only, quick) {
+        (Some(only), _) => {
+            if let Some(bad) = only.iter().find(|&&n| n >= all.len()) {
+                anyhow::bail!("--only {bad}: model numbers run from 0 to {}", all.len() - 1);
+            }
+            all.iter().filter(|c| only.contains(&c.number)).copied().collect()
+        }
+        (None, true) => QUICK_CELLS.iter().map(|&n| all[n]).collect(),
+        (None, false) => all.clone(),
+    };
+    let base = if quick { PathBuf::from("target/quick") } else { PathBuf::new() };
+    let models = args.models.unwrap_or_else(|| base.join("models"));
+    let reports = args.reports.unwrap_or_else(|| base.join("reports").join(grid.name()));
+    let train_windows = args.train_windows.unwrap_or(if quick { QUICK_TRAIN_WINDOWS } else { STUDY_TRAIN_WINDOWS });
+    let validation_windows = args.validation_windows.or(quick.then_some(QUICK_VALIDATION_WINDOWS));
+
+    let run = GridRun {
+        data: args.data,
+        models,
+        reports: reports.clone(),
+        cells: selected,
+        settings: JobSettings {
+            grid,
+            method: TrainingMethod::Windowed,
+            train_size: TrainSize::Windows(train_windows),
+            validation_windows,
+            max_epochs: args.epochs.unwrap_or(if quick { QUICK_EPOCHS } else { grid.max_epochs() }),
+            patience: PATIENCE,
+            seed: STUDY_SPLIT_SEED,
+            eval_threads: std::thread::available_parallelism().map_or(1, |n| n.get()).div_ceil(args.jobs.max(1)),
+            predictions: (!args.no_predictions).then(|| reports.join("predictions")),
+        },
+        jobs: args.jobs,
+        test_seconds: quick.then_some(QUICK_TEST_SECONDS),
+    };
+    let summary = run_grid(&run)?;
+    println!(
+        "{}: {} trained, {} already finished, {} failed; reports in {}",
+        grid.name(),
+        summary.trained.len(),
+        summary.skipped.len(),
+        summary.failed.len(),
+        reports.display()
+    );
+    if let Some((name, error)) = summary.failed.first() {
+        anyhow::bail!("{} model(s) failed; first: {name}: {error}", summary.failed.len());
+    }
+    Ok(())
+}

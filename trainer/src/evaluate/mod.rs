@@ -1,0 +1,8 @@
+//! Test-set evaluation of an exported model, in the modes the report compares.
+//!
+//! Everything here runs the *engine's* code on the exported weights, so the figures describe the file that ships,
+//! not the training framework's view of it.
+
+mod song;
+
+pub use song::{SongEvaluation, evaluate_song};

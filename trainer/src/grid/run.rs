@@ -1,0 +1,159 @@
+use std::collections::{BTreeMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::Context;
+use blackbox_engine::model::Gain;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+use super::excerpt::best_model_excerpt;
+use super::job::{GainData, JobSettings, run_cell};
+use super::provenance::provenance_of;
+use super::store::GridStore;
+use super::{GridCell, cells};
+use crate::dataset::{Song, Split, load_gain};
+use crate::report::{DataSource, GridInfo, ModelResult, write_grid_report};
+
+/// One invocation of `trainer --grid NAME`.
+#[derive(Clone, Debug)]
+pub struct GridRun {
+    pub data: PathBuf,
+    pub models: PathBuf,
+    pub reports: PathBuf,
+    /// The cells to train this time, in the study's order.
+    pub cells: Vec<GridCell>,
+    pub settings: JobSettings,
+    /// Models trained at once, one thread each.
+    pub jobs: usize,
+    /// Test songs are cut to this many seconds (quick runs); `None` tests on whole songs.
+    pub test_seconds: Option<f64>,
+}
+
+/// What a grid run did.
+#[derive(Debug, Default)]
+pub struct GridSummary {
+    pub trained: Vec<String>,
+    pub skipped: Vec<String>,
+    pub failed: Vec<(String, String)>,
+    pub reports: Option<PathBuf>,
+}
+
+/// Trains every selected cell not already finished, two (or `jobs`) at a time, and rewrites the reports after
+/// each finished model. Finished models are skipped, unfinished ones resume from their checkpoints.
+pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
+    let grid = run.settings.grid;
+    let store = GridStore::new(&run.models, grid, run.settings.method);
+    let mut summary = GridSummary::default();
+
+    let mut pending = VecDeque::new();
+    for cell in &run.cells {
+        match store.finished(cell) {
+            Some(_) => summary.skipped.push(store.stem(cell)),
+            None => pending.push_back(*cell),
+        }
+    }
+    let gains: Vec<Gain> = Gain::FIXED.into_iter().filter(|g| run.cells.iter().any(|c| c.gain == *g)).collect();
+    let data = load_gains(run, &gains)?;
+    let grid_info = GridInfo {
+        name: grid.name().to_owned(),
+        effect: grid.effect().to_owned(),
+        experiment: grid.experiment().to_owned(),
+        data: DataSource::from_provenance(&data.values().next().context("no gain selected")?.provenance),
+    };
+
+    let multi = MultiProgress::new();
+    let overall = multi.add(ProgressBar::new(run.cells.len() as u64));
+    overall.set_style(
+        ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} models, {elapsed} elapsed, ETA {eta}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    overall.set_prefix(grid.name());
+    overall.set_position(summary.skipped.len() as u64);
+    overall.enable_steady_tick(Duration::from_secs(1));
+
+    let queue = Mutex::new(pending);
+    let outcome = Mutex::new(&mut summary);
+    let report_lock = Mutex::new(());
+    std::thread::scope(|scope| {
+        for _ in 0..run.jobs.max(1) {
+            scope.spawn(|| {
+                let bar = multi.add(ProgressBar::new(0));
+                bar.set_style(
+                    ProgressStyle::with_template("  {msg:42} [{bar:24}] {pos}/{len} batches, ETA {eta}")
+                        .expect("static template")
+                        .progress_chars("=> "),
+                );
+                while let Some(cell) = queue.lock().expect("queue").pop_front() {
+                    let name = store.stem(&cell);
+                    let result = run_cell(&cell, &data[&cell.gain], &run.settings, &store, &bar);
+                    let mut summary = outcome.lock().expect("summary");
+                    match result {
+                        Ok(_) => {
+                            summary.trained.push(name.clone());
+                            overall.inc(1);
+                            multi.println(format!("finished {name}")).ok();
+                            let _guard = report_lock.lock().expect("reports");
+                            if let Err(e) = write_reports(run, &store, &grid_info, &data) {
+                                multi.println(format!("warning: reports not updated: {e:#}")).ok();
+                            }
+                        }
+                        Err(e) => {
+                            multi.println(format!("error: {name}: {e:#}")).ok();
+                            summary.failed.push((name, format!("{e:#}")));
+                        }
+                    }
+                }
+                bar.finish_and_clear();
+            });
+        }
+    });
+    overall.finish();
+    if !summary.skipped.is_empty() || summary.trained.is_empty() {
+        write_reports(run, &store, &grid_info, &data)?;
+    }
+    summary.reports = Some(run.reports.clone());
+    Ok(summary)
+}
+
+fn write_reports(
+    run: &GridRun,
+    store: &GridStore,
+    grid_info: &GridInfo,
+    data: &BTreeMap<Gain, GainData>,
+) -> anyhow::Result<()> {
+    let every_cell = cells();
+    let results: Vec<ModelResult> = store.all_results(&every_cell);
+    let excerpt = best_model_excerpt(store, &every_cell, &results, |cell| {
+        data.get(&cell.gain).and_then(|d| d.test.first().cloned())
+    });
+    write_grid_report(&run.reports, grid_info, &results, excerpt.as_ref())?;
+    Ok(())
+}
+
+fn load_gains(run: &GridRun, gains: &[Gain]) -> anyhow::Result<BTreeMap<Gain, GainData>> {
+    let grid = run.settings.grid;
+    let mut out = BTreeMap::new();
+    for &gain in gains {
+        let train = load_gain(&run.data, grid, Split::Train, gain)?;
+        let test = load_gain(&run.data, grid, Split::Test, gain)?;
+        for warning in train.warnings.iter().chain(&test.warnings) {
+            eprintln!("warning: {warning}");
+        }
+        let description = format!("{} / {} recordings in {}", grid.effect(), grid.experiment(), run.data.display());
+        let provenance = provenance_of(&train.songs, &description);
+        let test = test.songs.into_iter().map(|song| truncate(song, run.test_seconds)).collect();
+        out.insert(gain, GainData { train, test, provenance });
+    }
+    Ok(out)
+}
+
+fn truncate(mut song: Song, seconds: Option<f64>) -> Song {
+    if let Some(seconds) = seconds {
+        let len = ((seconds * f64::from(crate::dataset::SAMPLE_RATE)) as usize).min(song.dry.len());
+        song.dry.truncate(len);
+        song.wet.truncate(len);
+    }
+    song
+}
