@@ -23,7 +23,7 @@
 //! The exact path (`process_exact`) solves the same equations by safeguarded Newton; it builds the tables and
 //! checks them.
 
-use super::table::{HermiteTable, TwoScaleTable};
+use super::table::{HermitePairTable, TwoScaleTable};
 use super::triode::Triode12ax7;
 
 /// Grid leak used when reducing an interstage network to its Thevenin form.
@@ -59,13 +59,19 @@ pub struct TriodeStage {
     rs: f64,
     rleak: f64,
     r_cap: f64,
-    r_total: f64,
     r_parallel: f64,
-    half_t_over_ck: f64,
+    // Reciprocals and ratios precomputed: the per-sample step has no division.
+    inv_r_total: f64,
+    parallel_over_total: f64,
+    inv_rleak: f64,
+    inv_plate_resistor: f64,
+    /// Trapezoidal cathode update `v_k ← v_k·decay + gain·(i_k + i_k,prev)`.
+    cathode_decay: f64,
+    cathode_gain: f64,
     quiescent_supply: f64,
     grid_table: TwoScaleTable,
-    plate_table: HermiteTable,
-    plate_slope_table: HermiteTable,
+    /// Plate voltage and its sensitivity to the supply, against v_gk.
+    plate_table: HermitePairTable,
     // State.
     v_cap: f64,
     i_cap: f64,
@@ -160,11 +166,16 @@ impl TriodeStage {
         let plate = |u: f64| solve_plate(u, quiescent_supply, rp);
         let plate_slope =
             |u: f64| (solve_plate(u, quiescent_supply + dvs, rp) - solve_plate(u, quiescent_supply - dvs, rp)) / (2.0 * dvs);
-        let plate_table =
-            HermiteTable::build(-12.0, 6.0, 1.0 / 256.0, |u| (plate(u), (plate(u + du) - plate(u - du)) / (2.0 * du)));
-        let plate_slope_table = HermiteTable::build(-12.0, 6.0, 1.0 / 64.0, |u| {
-            (plate_slope(u), (plate_slope(u + du) - plate_slope(u - du)) / (2.0 * du))
+        let plate_table = HermitePairTable::build(-12.0, 6.0, 1.0 / 256.0, |u| {
+            [
+                plate(u),
+                (plate(u + du) - plate(u - du)) / (2.0 * du),
+                plate_slope(u),
+                (plate_slope(u + du) - plate_slope(u - du)) / (2.0 * du),
+            ]
         });
+        let t_over_2ck = t / (2.0 * params.cathode_capacitor);
+        let a = t_over_2ck / params.cathode_resistor;
 
         Self {
             params,
@@ -172,13 +183,16 @@ impl TriodeStage {
             rs,
             rleak,
             r_cap,
-            r_total,
             r_parallel,
-            half_t_over_ck: t / (2.0 * params.cathode_capacitor),
+            inv_r_total: 1.0 / r_total,
+            parallel_over_total: r_parallel / r_total,
+            inv_rleak: 1.0 / rleak,
+            inv_plate_resistor: 1.0 / rp,
+            cathode_decay: (1.0 - a) / (1.0 + a),
+            cathode_gain: t_over_2ck / (1.0 + a),
             quiescent_supply,
             grid_table,
             plate_table,
-            plate_slope_table,
             v_cap: k * source_dc - (u_dc + v_k),
             i_cap: 0.0,
             v_k,
@@ -223,10 +237,10 @@ impl TriodeStage {
     fn advance(&mut self, v_source: f64, exact: bool) -> f64 {
         let history = self.v_cap + self.r_cap * self.i_cap;
         let drive = self.k * v_source - history;
-        let w = self.r_parallel * drive / self.r_total - self.v_k;
+        let w = self.parallel_over_total * drive - self.v_k;
         let u = if exact { solve_grid(w, self.r_parallel) } else { self.grid_table.eval(w) };
         let v_g = u + self.v_k;
-        self.i_cap = (drive - v_g) / self.r_total;
+        self.i_cap = (drive - v_g) * self.inv_r_total;
         self.v_cap = history + self.r_cap * self.i_cap;
 
         let supply = self.params.supply_volts - self.v_k;
@@ -235,16 +249,15 @@ impl TriodeStage {
         } else if u < -12.0 {
             supply // cut off: no plate current
         } else {
-            self.plate_table.eval(u) + self.plate_slope_table.eval(u) * (supply - self.quiescent_supply)
+            let (plate, sensitivity) = self.plate_table.eval(u);
+            plate + sensitivity * (supply - self.quiescent_supply)
         };
-        let i_p = ((supply - vpk) / self.params.plate_resistor).max(0.0);
+        let i_p = ((supply - vpk) * self.inv_plate_resistor).max(0.0);
         // Grid current from the grid node's balance, which the solve satisfied: no second evaluation of I_g.
-        let i_g = self.i_cap - v_g / self.rleak;
+        let i_g = self.i_cap - v_g * self.inv_rleak;
         let i_k = i_p + i_g;
         let v_plate = vpk + self.v_k;
-
-        let a = self.half_t_over_ck / self.params.cathode_resistor;
-        self.v_k = (self.v_k * (1.0 - a) + self.half_t_over_ck * (i_k + self.i_k)) / (1.0 + a);
+        self.v_k = self.v_k * self.cathode_decay + self.cathode_gain * (i_k + self.i_k);
         self.i_k = i_k;
         v_plate
     }

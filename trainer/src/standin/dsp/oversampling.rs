@@ -3,8 +3,9 @@
 //! Each ×2 stage is a Kaiser-windowed half-band low-pass (cutoff at a quarter of its rate, 100 dB stopband).
 //! Only the first stage needs to be steep: it keeps 0–19 kHz and stops everything from 25.1 kHz, so that what
 //! the decimator folds back lands above 19 kHz (Nyquist 22.05 kHz); later stages only guard their own fold-over
-//! and are short (27 and 19 taps against 95). A single 8× FIR with the same edges needs about 660 taps; the
-//! cascade costs about a third of that per input sample. The filters are linear-phase, so their delays add up to
+//! and are short (27 and 19 taps against 95). Half of a half-band's taps are zero, so one polyphase branch of
+//! each stage is a single tap. A single 8× FIR with the same edges needs about 660 taps; the cascade costs about
+//! 240 multiplies per input sample for the way up and down together. The filters are linear-phase, so their delays add up to
 //! a constant which is padded to a whole number of base-rate samples and dropped: output sample `n` lines up
 //! with input sample `n`, as in the analog circuit (the study's wet and dry were recorded at once).
 
@@ -72,52 +73,90 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     s
 }
 
-/// ×2 interpolator: zero-stuffing and the half-band filter, as two polyphase branches.
+/// One polyphase branch. A half-band filter's taps at even distance from the centre are zero, so one branch of
+/// every ×2 stage is a single tap (a delay): it is stored as such and costs one multiply instead of a dot product.
+#[derive(Debug, Clone)]
+enum Branch {
+    Dense(Vec<f64>),
+    Tap(usize, f64),
+}
+
+impl Branch {
+    /// `reversed`: coefficients in window order (oldest first).
+    fn new(reversed: Vec<f64>) -> Self {
+        let nonzero: Vec<usize> = (0..reversed.len()).filter(|&i| reversed[i].abs() > 1e-15).collect();
+        match nonzero.as_slice() {
+            [] => Branch::Tap(0, 0.0),
+            [i] => Branch::Tap(*i, reversed[*i]),
+            _ => Branch::Dense(reversed),
+        }
+    }
+
+    #[inline]
+    fn eval(&self, window: &[f64]) -> f64 {
+        match self {
+            Branch::Dense(c) => dot(c, window),
+            Branch::Tap(i, c) => c * window[*i],
+        }
+    }
+}
+
+/// Taps `h[p], h[p+2], ...` scaled by `gain`, zero-padded to `len` and reversed to match an oldest-first window.
+fn phase(h: &[f64], p: usize, len: usize, gain: f64) -> Branch {
+    let mut v: Vec<f64> = h.iter().skip(p).step_by(2).map(|c| gain * c).collect();
+    v.resize(len, 0.0);
+    v.reverse();
+    Branch::new(v)
+}
+
+/// ×2 interpolator: zero-stuffing and the half-band filter, as two polyphase branches over one history.
 #[derive(Debug, Clone)]
 struct Interpolator2 {
-    /// Phase p holds 2·h[p + 2j], reversed to match the oldest-first history.
-    phases: [Vec<f64>; 2],
+    /// Branch p yields output 2n + p from 2·h[p + 2j].
+    phases: [Branch; 2],
     history: History,
 }
 
 impl Interpolator2 {
     fn new(h: &[f64]) -> Self {
-        let phase = |p: usize| -> Vec<f64> {
-            let mut v: Vec<f64> = h.iter().skip(p).step_by(2).map(|c| 2.0 * c).collect();
-            v.resize(h.len().div_ceil(2), 0.0);
-            v.reverse();
-            v
-        };
-        Self { phases: [phase(0), phase(1)], history: History::new(h.len().div_ceil(2)) }
+        let len = h.len().div_ceil(2);
+        Self { phases: [phase(h, 0, len, 2.0), phase(h, 1, len, 2.0)], history: History::new(len) }
     }
 
     #[inline]
     fn push(&mut self, x: f64) -> [f64; 2] {
         self.history.push(x);
         let w = self.history.window();
-        [dot(&self.phases[0], w), dot(&self.phases[1], w)]
+        [self.phases[0].eval(w), self.phases[1].eval(w)]
     }
 }
 
-/// ×2 decimator: the half-band filter evaluated at every second sample.
+/// ×2 decimator: the half-band filter evaluated at the second sample of each pair, as two branches — the odd
+/// taps over the pairs' first samples, the even taps (the centre alone) over their second samples.
 #[derive(Debug, Clone)]
 struct Decimator2 {
-    reversed: Vec<f64>,
-    history: History,
+    firsts: History,
+    seconds: History,
+    odd_taps: Branch,
+    even_taps: Branch,
 }
 
 impl Decimator2 {
     fn new(h: &[f64]) -> Self {
-        let mut reversed = h.to_vec();
-        reversed.reverse();
-        Self { history: History::new(h.len()), reversed }
+        let len = h.len().div_ceil(2);
+        Self {
+            firsts: History::new(len),
+            seconds: History::new(len),
+            odd_taps: phase(h, 1, len, 1.0),
+            even_taps: phase(h, 0, len, 1.0),
+        }
     }
 
     #[inline]
     fn push(&mut self, pair: [f64; 2]) -> f64 {
-        self.history.push(pair[0]);
-        self.history.push(pair[1]);
-        dot(&self.reversed, self.history.window())
+        self.firsts.push(pair[0]);
+        self.seconds.push(pair[1]);
+        self.odd_taps.eval(self.firsts.window()) + self.even_taps.eval(self.seconds.window())
     }
 }
 
