@@ -149,9 +149,17 @@ fn study_model_matches_the_stock_regressor_and_its_gradients() {
     let stock_grads = stock_y.clone().square().sum().backward();
     assert_close("prediction", &values(fused_y), &values(stock_y));
     let dense = |g| values(fused.dense.grad(g).expect("dense gradient"));
-    assert_close("d dense", &dense(&fused_grads), &values(stock.dense.weight.grad(&stock_grads).expect("dense gradient")));
+    assert_close(
+        "d dense",
+        &dense(&fused_grads),
+        &values(stock.dense.weight.grad(&stock_grads).expect("dense gradient")),
+    );
     let keras = stock.keras_grads(&stock_grads).expect("stock gradients");
-    assert_close("d recurrent kernel", &values(fused.recurrent.grad(&fused_grads).expect("gradient")), &keras.recurrent);
+    assert_close(
+        "d recurrent kernel",
+        &values(fused.recurrent.grad(&fused_grads).expect("gradient")),
+        &keras.recurrent,
+    );
 }
 
 #[test]
@@ -180,8 +188,9 @@ fn two_halves_with_carried_state_equal_one_whole_sequence() {
         (a, b)
     });
     let head = lstm_sequence(tensor3(first, [3, 10, 1], &device), &tensors, None, HiddenStates::All).expect("ok");
-    let tail = lstm_sequence(tensor3(second, [3, 10, 1], &device), &tensors, Some(head.final_state()), HiddenStates::All)
-        .expect("ok");
+    let tail =
+        lstm_sequence(tensor3(second, [3, 10, 1], &device), &tensors, Some(head.final_state()), HiddenStates::All)
+            .expect("ok");
     assert_close("continued state", &values(tail.last_hidden()), &values(whole.last_hidden()));
 }
 

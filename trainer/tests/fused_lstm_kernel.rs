@@ -51,6 +51,8 @@ struct Reference {
     d_c0: Vec<f64>,
 }
 
+// Index loops read like the equations they transcribe.
+#[allow(clippy::needless_range_loop)]
 fn reference(p: &Problem, w_h: &[f32], w_c: &[f32]) -> Reference {
     let LstmShape { batch, steps, inputs, hidden: h } = p.shape;
     let cols = 4 * h;
@@ -149,7 +151,9 @@ fn check_every_instruction_set(shape: LstmShape, seed: u64) {
         let input = SequenceInput { x: &p.x, h0: Some(&p.h0), c0: Some(&p.c0) };
         let (packed, tape) = kernel::forward_with_tape(isa, shape, params, input, HiddenStates::All);
         let unpack = |slot: std::ops::Range<usize>| -> Vec<f32> {
-            (0..batch).flat_map(|b| packed[(b * rows + slot.start) * hidden..(b * rows + slot.end) * hidden].to_vec()).collect()
+            (0..batch)
+                .flat_map(|b| packed[(b * rows + slot.start) * hidden..(b * rows + slot.end) * hidden].to_vec())
+                .collect()
         };
         assert_close("hidden states", isa, &unpack(0..steps), &want.hidden);
         assert_close("final cell", isa, &unpack(steps..rows), &want.cell);

@@ -66,7 +66,8 @@ fn run_forward<B: Backend>(
 ) -> (LstmShape, Vec<f32>, Tape) {
     let [kernel_w, recurrent_w, bias_w] = weights;
     let shape = shape_of::<B>(&x, &recurrent_w);
-    let (x, kernel_w, recurrent_w, bias_w) = (to_vec::<B>(x), to_vec::<B>(kernel_w), to_vec::<B>(recurrent_w), to_vec::<B>(bias_w));
+    let (x, kernel_w, recurrent_w, bias_w) =
+        (to_vec::<B>(x), to_vec::<B>(kernel_w), to_vec::<B>(recurrent_w), to_vec::<B>(bias_w));
     let (h0, c0) = (to_vec::<B>(h0), to_vec::<B>(c0));
     let params = LstmParams { kernel: &kernel_w, recurrent: &recurrent_w, bias: &bias_w };
     let input = SequenceInput { x: &x, h0: Some(&h0), c0: Some(&c0) };
@@ -90,7 +91,8 @@ fn concrete<B: Backend>(
     let hidden = hidden_states(all_hidden);
     let [kernel_w, recurrent_w, bias_w] = weights;
     let shape = shape_of::<B>(&x, &recurrent_w);
-    let (x, kernel_w, recurrent_w, bias_w) = (to_vec::<B>(x), to_vec::<B>(kernel_w), to_vec::<B>(recurrent_w), to_vec::<B>(bias_w));
+    let (x, kernel_w, recurrent_w, bias_w) =
+        (to_vec::<B>(x), to_vec::<B>(kernel_w), to_vec::<B>(recurrent_w), to_vec::<B>(bias_w));
     let (h0, c0) = (to_vec::<B>(h0), to_vec::<B>(c0));
     let params = LstmParams { kernel: &kernel_w, recurrent: &recurrent_w, bias: &bias_w };
     let input = SequenceInput { x: &x, h0: Some(&h0), c0: Some(&c0) };

@@ -10,6 +10,14 @@
 //!
 //! - [`kernel`]: the burn-free implementation on `f32` slices.
 //! - [`lstm_sequence`]: the burn entry point, differentiable through `Autodiff<Flex>`.
+//!
+//! Measured with `trainer bench` (one thread, batch 64, 74,862 windows + Adam, per CPU second on the 2-core
+//! Zen 5 development machine): 7,600 windows/s at ctx 88 / hidden 96 and 31,700 at ctx 44 / hidden 64, against
+//! 1,040 and 3,070 for stock `burn::nn::Lstm` and PyTorch's 5,385 and 15,300. The kernel alone runs at
+//! ~150 GFLOP/s (`trainer bench --kernel`); burn's own ops and Adam cost under 1 % of an epoch.
+//!
+//! Streaming training (sequence-to-sequence, truncated BPTT) uses [`HiddenStates::All`] and carries
+//! [`LstmState`] between calls; gradients then flow into every hidden state and into the initial state.
 
 mod burn_op;
 pub mod kernel;

@@ -26,7 +26,9 @@ pub struct LstmState {
 pub enum FusedLstmError {
     #[error("the input has shape {0:?}; the LSTM needs [batch, steps, inputs] with none of them zero")]
     EmptyInput(Vec<usize>),
-    #[error("{name} has shape {found:?}; an input of shape [batch, steps, inputs] = {input:?} with hidden size {hidden} needs {expected:?}")]
+    #[error(
+        "{name} has shape {found:?}; an input of shape [batch, steps, inputs] = {input:?} with hidden size {hidden} needs {expected:?}"
+    )]
     Mismatch { name: &'static str, found: Vec<usize>, expected: Vec<usize>, input: Vec<usize>, hidden: usize },
 }
 
@@ -92,7 +94,9 @@ pub fn lstm_sequence(
             check("initial cell state", state.cell.dims().to_vec(), vec![batch, hidden])?;
             state
         }
-        None => LstmState { hidden: Tensor::zeros([batch, hidden], &device), cell: Tensor::zeros([batch, hidden], &device) },
+        None => {
+            LstmState { hidden: Tensor::zeros([batch, hidden], &device), cell: Tensor::zeros([batch, hidden], &device) }
+        }
     };
     let packed = <Dispatch as FusedLstmBackend>::fused_lstm_sequence(
         x.into_dispatch(),

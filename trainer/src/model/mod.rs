@@ -8,7 +8,7 @@ mod convert;
 pub mod init;
 mod stock;
 
-use burn::module::{Module, Param};
+use burn::module::{Module, Param, ParamId};
 use burn::tensor::{Device, Tensor, TensorData};
 
 pub use convert::ConvertError;
@@ -50,12 +50,7 @@ impl StudyLstmConfig {
         let kernel = glorot_uniform(&mut rng, inputs, 4 * hidden);
         let recurrent = orthogonal(&mut rng, hidden, 4 * hidden);
         let dense = glorot_uniform(&mut rng, hidden, 1);
-        StudyLstm::from_parts(
-            [kernel, recurrent, unit_forget_bias(hidden), dense, vec![0.0]],
-            inputs,
-            hidden,
-            device,
-        )
+        StudyLstm::from_parts([kernel, recurrent, unit_forget_bias(hidden), dense, vec![0.0]], inputs, hidden, device)
     }
 }
 
@@ -63,19 +58,23 @@ impl StudyLstm {
     /// Builds the module from Keras-layout values (sizes already checked).
     fn from_parts(values: [Vec<f32>; 5], inputs: usize, hidden: usize, device: &Device) -> StudyLstm {
         let [kernel, recurrent, bias, dense, dense_bias] = values;
-        let matrix = |v: Vec<f32>, rows: usize, cols: usize| {
-            Param::from_tensor(Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), device))
+        // Fixed parameter ids: the optimizer's state is keyed by them, so a model rebuilt from a checkpoint's
+        // weights must carry the same ids for the restored Adam moments to find their parameters again.
+        let matrix = |id: u64, v: Vec<f32>, rows: usize, cols: usize| {
+            Param::initialized(ParamId::from(id), Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), device))
+                .set_require_grad(true)
         };
-        let vector = |v: Vec<f32>| {
+        let vector = |id: u64, v: Vec<f32>| {
             let len = v.len();
-            Param::from_tensor(Tensor::<1>::from_data(TensorData::new(v, [len]), device))
+            Param::initialized(ParamId::from(id), Tensor::<1>::from_data(TensorData::new(v, [len]), device))
+                .set_require_grad(true)
         };
         StudyLstm {
-            kernel: matrix(kernel, inputs, 4 * hidden),
-            recurrent: matrix(recurrent, hidden, 4 * hidden),
-            bias: vector(bias),
-            dense: matrix(dense, hidden, 1),
-            dense_bias: vector(dense_bias),
+            kernel: matrix(1, kernel, inputs, 4 * hidden),
+            recurrent: matrix(2, recurrent, hidden, 4 * hidden),
+            bias: vector(3, bias),
+            dense: matrix(4, dense, hidden, 1),
+            dense_bias: vector(5, dense_bias),
         }
     }
 

@@ -48,7 +48,8 @@ impl StockLstmRegressor {
         let mut lstm = LstmConfig::new(inputs, hidden, true).init(device);
         let gate = |g: usize| {
             let mut controller = GateController::new(inputs, hidden, true, burn::nn::Initializer::Zeros, device);
-            controller.input_transform.weight = tensor2(gate_columns(&weights.kernel, inputs, hidden, g), inputs, hidden, device);
+            controller.input_transform.weight =
+                tensor2(gate_columns(&weights.kernel, inputs, hidden, g), inputs, hidden, device);
             controller.input_transform.bias = Some(tensor1(weights.bias[g * hidden..][..hidden].to_vec(), device));
             controller.hidden_transform.weight =
                 tensor2(gate_columns(&weights.recurrent_kernel, hidden, hidden, g), hidden, hidden, device);
@@ -75,11 +76,17 @@ impl StockLstmRegressor {
     pub fn keras_grads(&self, grads: &Gradients) -> Option<KerasGrads> {
         let hidden = self.lstm.d_hidden;
         let inputs = self.lstm.input_gate.input_transform.weight.dims()[0];
-        let gates = [Some(&self.lstm.input_gate), self.lstm.forget_gate.as_ref(), Some(&self.lstm.cell_gate), Some(&self.lstm.output_gate)];
+        let gates = [
+            Some(&self.lstm.input_gate),
+            self.lstm.forget_gate.as_ref(),
+            Some(&self.lstm.cell_gate),
+            Some(&self.lstm.output_gate),
+        ];
         let read = |t: Option<Tensor<2>>| t.and_then(|t| t.into_data().convert::<f32>().try_into_vec::<f32>().ok());
         let read1 = |t: Option<Tensor<1>>| t.and_then(|t| t.into_data().convert::<f32>().try_into_vec::<f32>().ok());
         let cols = 4 * hidden;
-        let mut out = KerasGrads { kernel: vec![0.0; inputs * cols], recurrent: vec![0.0; hidden * cols], bias: vec![0.0; cols] };
+        let mut out =
+            KerasGrads { kernel: vec![0.0; inputs * cols], recurrent: vec![0.0; hidden * cols], bias: vec![0.0; cols] };
         for (g, gate) in gates.into_iter().enumerate() {
             let gate = gate?;
             let w_in = read(gate.input_transform.weight.grad(grads))?;

@@ -128,7 +128,14 @@ fn sweep<S: Simd>(s: S, layout: &Layout, p: &BackPointers) {
 }
 
 #[inline(always)]
-fn tile_rows<S: Simd, const R: usize>(s: S, layout: &Layout, p: &BackPointers, block: usize, row: usize, vectors: usize) {
+fn tile_rows<S: Simd, const R: usize>(
+    s: S,
+    layout: &Layout,
+    p: &BackPointers,
+    block: usize,
+    row: usize,
+    vectors: usize,
+) {
     match vectors {
         1 => tile::<S, R, 1>(s, layout, p, block, row),
         2 => tile::<S, R, 2>(s, layout, p, block, row),

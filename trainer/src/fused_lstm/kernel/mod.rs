@@ -102,7 +102,13 @@ pub struct GradRequest {
 /// Runs the sequence without keeping a tape (inference). Returns the packed output `[batch, S + 1, hidden]`:
 /// rows `0..S` the hidden states (`S = 1`, the last one, or `S = steps`, every one), row `S` the final cell
 /// state. Sizes must match `shape` (the callers validate them; a mismatch panics).
-pub fn forward(isa: Isa, shape: LstmShape, params: LstmParams<'_>, input: SequenceInput<'_>, hidden_states: HiddenStates) -> Vec<f32> {
+pub fn forward(
+    isa: Isa,
+    shape: LstmShape,
+    params: LstmParams<'_>,
+    input: SequenceInput<'_>,
+    hidden_states: HiddenStates,
+) -> Vec<f32> {
     run_forward(isa, shape, params, input, hidden_states, false).0
 }
 

@@ -18,7 +18,8 @@ thread_local! {
 pub(crate) fn take(len: usize) -> Vec<f32> {
     let recycled = POOL.with(|pool| {
         let mut pool = pool.borrow_mut();
-        let best = pool.iter().position(|buffer| buffer.len() >= len)?;
+        // Best fit, so that a small inference buffer does not take a training tape's.
+        let best = (0..pool.len()).filter(|&i| pool[i].len() >= len).min_by_key(|&i| pool[i].len())?;
         Some(pool.swap_remove(best))
     });
     match recycled {

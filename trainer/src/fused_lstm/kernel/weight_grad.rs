@@ -69,15 +69,16 @@ fn tile<S: Simd, const R: usize>(
     // and the block's columns lie inside each `dZ` row.
     unsafe {
         let out = panel.as_mut_ptr().add(k * width);
-        let mut acc: [[S::V; GATES]; R] = std::array::from_fn(|r| std::array::from_fn(|g| s.load(out.add(r * width + g * lanes))));
+        let mut acc: [[S::V; GATES]; R] =
+            std::array::from_fn(|r| std::array::from_fn(|g| s.load(out.add(r * width + g * lanes))));
         let mut a = tape.inputs.as_ptr().add(range.start * layout.a_stride + k);
         let mut dz = tape.gates.as_ptr().add(range.start * cols + block * width);
         for _ in range {
             let dzv: [S::V; GATES] = std::array::from_fn(|g| s.load(dz.add(g * lanes)));
-            for r in 0..R {
+            for (r, acc_row) in acc.iter_mut().enumerate() {
                 let av = s.splat(*a.add(r));
-                for g in 0..GATES {
-                    acc[r][g] = s.mul_add(av, dzv[g], acc[r][g]);
+                for (acc_g, dz_g) in acc_row.iter_mut().zip(dzv) {
+                    *acc_g = s.mul_add(av, dz_g, *acc_g);
                 }
             }
             a = a.add(layout.a_stride);
