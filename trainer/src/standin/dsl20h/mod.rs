@@ -21,7 +21,8 @@
 //! Output scaling: the FX-send level network is not modelled; a fixed send ratio [`SEND_RATIO`] (−51 dB) brings
 //! the saturated preamp (≈ 140 V peak after the tone stack) to about 0.4 V peak, which the study's 15 dB
 //! interface setting (0.78 V full scale) records near −6 dBFS, so that the loudest DI clip does not clip
-//! (measured on a procedural song peaking at −2 dBFS dry: wet peaks −9.0 / −7.2 / −6.3 dBFS at Low / Mid / High).
+//! (measured with `trainer synth` on the 19 DI clips, dry peak −2.3 dBFS: wet peaks −10.8 / −8.1 / −7.2 dBFS at
+//! Low / Mid / High; on the procedural default, dry peak −1.6 dBFS: −9.1 / −7.5 / −6.5 dBFS).
 
 pub mod noise;
 pub mod stage;
