@@ -13,10 +13,12 @@
 //! | V2a | 270 V | 100 kΩ | 10 kΩ ∥ 0.68 µF (cold) | 22 nF into 470 kΩ series, 470 kΩ to ground |
 //!
 //! V1a's and V1b's plates drive their networks through `Rp ∥ r_p` ≈ 38 kΩ. The cathode follower is taken as an
-//! ideal buffer with its DC removed (its own clipping is left out). The three stages run at 8× the base rate
-//! (half-band cascade, [`crate::standin::dsp::oversampling`]; at 4× the strongest alias of a 0.3 V tone at High
-//! was measured 47 dB below the fundamental, at 8× 66 dB); the tone stack and Volume are linear and run
-//! after decimation. Hiss and hum enter at the first grid ([`noise`]).
+//! ideal buffer with its DC removed (its own clipping is left out). V1b and V2a, where the clipping happens, run
+//! at 8× the base rate (half-band cascade, [`crate::standin::dsp::oversampling`]; at 4× the strongest alias of a
+//! 0.3 V tone at High was measured 47 dB below the fundamental, at 8× 65 dB). V1a runs at the base rate: a
+//! guitar (under 0.5 V) never drives it past its −1.8 V bias, its harmonics stay far below 22 kHz, and the
+//! preamp then costs a third less. The tone stack and Volume are linear and run after decimation. Hiss and hum
+//! enter at the first grid ([`noise`]).
 //!
 //! Output scaling: the FX-send level network is not modelled; a fixed send ratio [`SEND_RATIO`] (−51 dB) brings
 //! the saturated preamp (≈ 140 V peak after the tone stack) to about 0.4 V peak, which the study's 15 dB
@@ -131,6 +133,7 @@ pub fn stage_params(gain: f64) -> [StageParams; 3] {
 #[derive(Debug, Clone)]
 pub struct Dsl20hPreamp {
     settings: Dsl20hSettings,
+    /// V1a at the base rate, then V1b and V2a at the oversampled rate.
     stages: Vec<TriodeStage>,
     oversampler: Oversampler,
     tone_stack: IirFilter,
@@ -152,9 +155,9 @@ impl Dsl20hPreamp {
         let oversampler = Oversampler::new(OVERSAMPLING_STAGES, sample_rate);
         let rate = sample_rate * oversampler.factor() as f64;
         let mut stages: Vec<TriodeStage> = Vec::with_capacity(3);
-        for params in stage_params(settings.gain) {
+        for (i, params) in stage_params(settings.gain).into_iter().enumerate() {
             let source_dc = stages.last().map_or(0.0, |s| s.quiescent_plate());
-            stages.push(TriodeStage::new(params, rate, source_dc));
+            stages.push(TriodeStage::new(params, if i == 0 { sample_rate } else { rate }, source_dc));
         }
         Self {
             settings,
@@ -191,12 +194,22 @@ impl Dsl20hPreamp {
 
     /// Volts at the input jack to volts at the FX send; state carries over between calls.
     pub fn process(&mut self, volts: &[f64]) -> Vec<f64> {
-        let with_noise: Vec<f64> = volts.iter().map(|&v| v + self.noise.next()).collect();
-        let plate_dc = self.stages.last().map_or(0.0, |s| s.quiescent_plate());
-        let (stages, exact) = (&mut self.stages, self.exact);
-        let mut out = self.oversampler.process(&with_noise, |v| {
-            let mut x = v;
-            for s in stages.iter_mut() {
+        let exact = self.exact;
+        let Some((first, oversampled)) = self.stages.split_first_mut() else { return volts.to_vec() };
+        // V1a at the base rate; its plate's DC is taken out before the oversampling filters (which start from
+        // rest) and put back after, so no step runs through them at the start of a clip.
+        let first_dc = first.quiescent_plate();
+        let v1a: Vec<f64> = volts
+            .iter()
+            .map(|&v| {
+                let x = v + self.noise.next();
+                (if exact { first.process_exact(x) } else { first.process(x) }) - first_dc
+            })
+            .collect();
+        let plate_dc = oversampled.last().map_or(first_dc, |s| s.quiescent_plate());
+        let mut out = self.oversampler.process(&v1a, |v| {
+            let mut x = v + first_dc;
+            for s in oversampled.iter_mut() {
                 x = if exact { s.process_exact(x) } else { s.process(x) };
             }
             x - plate_dc

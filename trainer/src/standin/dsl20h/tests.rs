@@ -201,7 +201,7 @@ fn hiss_and_hum_are_seeded_present_in_silence_and_far_below_the_playing() {
 
 #[test]
 fn oversampling_keeps_aliases_60_db_down_at_high_gain() {
-    // Measured 66 dB at 8x (47 dB at 4x, which is why the preamp runs at 8x and the SD-1 at 4x).
+    // Measured 65 dB with V1b and V2a at 8x (47 dB at 4x, which is why the preamp runs at 8x and the SD-1 at 4x).
     let x = sine(1234.5, 0.3, 88_200, FS);
     let y = Dsl20hPreamp::without_noise(Dsl20hSettings::study(GainLevel::High), FS).process(&x);
     let db = worst_alias_db(&y[22_050..], 1234.5, FS);
