@@ -45,7 +45,7 @@ pub fn run(args: SynthArgs) -> anyhow::Result<()> {
     for g in &report.gains {
         let audio = report.train_seconds + report.test_seconds;
         println!(
-            "  {:<4} wet peak {:6.1} dBFS, {} clipped samples, circuit {:.1} s = {:.0}x real time on one thread ({})",
+            "  {:<4} wet peak {:6.1} dBFS, {} clipped samples, circuit {:.1} s in its thread = {:.0}x real time ({})",
             g.gain.name(),
             g.wet_peak_dbfs,
             g.clipped_samples,
