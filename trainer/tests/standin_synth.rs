@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use blackbox_engine::model::Gain;
 use blackbox_trainer::audio::read_mono;
 use blackbox_trainer::dataset::layout::{self, Grid, Split};
-use blackbox_trainer::standin::synth::{build_grid, SynthConfig};
+use blackbox_trainer::standin::synth::{SynthConfig, build_grid};
 
 const DI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/di");
 
@@ -14,7 +14,12 @@ fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir.join("Dry"))
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_prefix("d_")?.strip_suffix(".wav")).map(String::from))
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_prefix("d_")?.strip_suffix(".wav"))
+                .map(String::from)
+        })
         .collect();
     v.sort();
     v
@@ -36,10 +41,16 @@ fn check_layout(out: &Path, grid: Grid, expect_train: usize, expect_test: usize)
                 assert!(dry.samples.len() > 44_100, "{name} is under a second");
                 for a in [&dry, &wet] {
                     let label = a.comment.as_deref().unwrap_or("");
-                    assert!(label.starts_with("stand-in data: ") && label.contains("seed 3"), "{name}: {label:?}");
+                    assert!(
+                        label.starts_with("stand-in data: ") && label.contains("seed 3"),
+                        "{name}: {label:?}"
+                    );
                 }
                 let wet_peak = wet.samples.iter().fold(0.0_f32, |m, v| m.max(v.abs()));
-                assert!(wet_peak > 0.01 && wet_peak < 1.0, "{name} {gain:?}: wet peak {wet_peak}");
+                assert!(
+                    wet_peak > 0.01 && wet_peak < 1.0,
+                    "{name} {gain:?}: wet peak {wet_peak}"
+                );
                 if gain == Gain::Low {
                     dry_of_low.push(dry.samples);
                 } else {
@@ -48,8 +59,12 @@ fn check_layout(out: &Path, grid: Grid, expect_train: usize, expect_test: usize)
             }
         }
     }
-    let source = std::fs::read_to_string(out.join(grid.effect()).join(grid.experiment()).join("SOURCE.md")).expect("SOURCE.md");
-    assert!(source.contains("STAND-IN DATA") && source.contains("Seed: 3"), "{source}");
+    let source =
+        std::fs::read_to_string(out.join(grid.effect()).join(grid.experiment()).join("SOURCE.md")).expect("SOURCE.md");
+    assert!(
+        source.contains("STAND-IN DATA") && source.contains("Seed: 3"),
+        "{source}"
+    );
 }
 
 #[test]
@@ -66,7 +81,11 @@ fn short_procedural_runs_write_both_layouts_that_read_back() {
         };
         let report = build_grid(&config).expect("synth runs");
         assert!((report.train_seconds - 16.0).abs() < 0.01 && (report.test_seconds - 9.0).abs() < 0.01);
-        assert!(report.gains.iter().all(|g| g.clipped_samples == 0), "{:?}", report.gains);
+        assert!(
+            report.gains.iter().all(|g| g.clipped_samples == 0),
+            "{:?}",
+            report.gains
+        );
         check_layout(tmp.path(), grid, 8, 6);
     }
 }
@@ -89,10 +108,20 @@ fn di_clips_are_resampled_to_44k1_and_split_into_train_and_test() {
         blackbox_trainer::audio::write_mono_24(&clips.join(format!("{name}.wav")), 48_000, short, None).expect("copy");
     }
     let out = tmp.path().join("data");
-    let config = SynthConfig { grid: Grid::Ds340, out: out.clone(), di: Some(clips), seed: 3, train_seconds: None, test_seconds: None };
+    let config = SynthConfig {
+        grid: Grid::Ds340,
+        out: out.clone(),
+        di: Some(clips),
+        seed: 3,
+        train_seconds: None,
+        test_seconds: None,
+    };
     let report = build_grid(&config).expect("synth runs on DI clips");
     // 3 s at 48 kHz is 132,300 samples at 44.1 kHz.
-    assert!((report.train_seconds - 3.0).abs() < 0.01 && (report.test_seconds - 3.0).abs() < 0.01, "{report:?}");
+    assert!(
+        (report.train_seconds - 3.0).abs() < 0.01 && (report.test_seconds - 3.0).abs() < 0.01,
+        "{report:?}"
+    );
     check_layout(&out, Grid::Ds340, 1, 1);
     let test_dir = layout::gain_dir(&out, Grid::Ds340, Split::Test, Gain::Mid);
     assert_eq!(names(&test_dir), ["Guitar_DI"]);

@@ -22,7 +22,10 @@ impl AudioInterface {
     pub fn scarlett_2i2_gen4(gain_db: f64) -> Self {
         let dbu = MAX_INPUT_DBU_AT_MIN_GAIN - gain_db;
         let full_scale_volts = DBU_REFERENCE_VRMS * 10f64.powf(dbu / 20.0) * std::f64::consts::SQRT_2;
-        Self { gain_db, full_scale_volts }
+        Self {
+            gain_db,
+            full_scale_volts,
+        }
     }
 
     pub fn gain_db(&self) -> f64 {
@@ -51,7 +54,11 @@ mod tests {
     fn five_db_less_gain_records_the_same_voltage_five_db_lower() {
         let dry = AudioInterface::scarlett_2i2_gen4(20.0);
         let wet = AudioInterface::scarlett_2i2_gen4(15.0);
-        assert!((dry.full_scale_volts() - 0.436).abs() < 0.001, "{}", dry.full_scale_volts());
+        assert!(
+            (dry.full_scale_volts() - 0.436).abs() < 0.001,
+            "{}",
+            dry.full_scale_volts()
+        );
         let ratio_db = 20.0 * (dry.to_sample(0.1) / wet.to_sample(0.1)).log10();
         assert!((ratio_db - 5.0).abs() < 1e-9);
     }

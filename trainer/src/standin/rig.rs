@@ -6,10 +6,10 @@
 
 use blackbox_engine::model::Gain;
 
+use super::GainLevel;
 use super::dsl20h::{Dsl20hPreamp, Dsl20hSettings};
 use super::interface::AudioInterface;
 use super::sd1::{Sd1Circuit, Sd1Settings};
-use super::GainLevel;
 use crate::dataset::layout::Grid;
 
 pub const DRY_GAIN_DB: f64 = 20.0;

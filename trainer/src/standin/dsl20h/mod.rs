@@ -34,10 +34,10 @@ mod tests;
 pub mod tone_stack;
 pub mod triode;
 
+use crate::standin::GainLevel;
 use crate::standin::dsp::iir::IirFilter;
 use crate::standin::dsp::oversampling::Oversampler;
 use crate::standin::dsp::pot::audio_taper;
-use crate::standin::GainLevel;
 
 use noise::TubeNoise;
 use stage::{InterstageNetwork, StageParams, TriodeStage};
@@ -69,7 +69,13 @@ impl Dsl20hSettings {
             GainLevel::Mid => 5.0,
             GainLevel::High => 8.0,
         };
-        Self { gain: g, treble: 5.0, middle: 5.0, bass: 5.0, volume: 10.0 }
+        Self {
+            gain: g,
+            treble: 5.0,
+            middle: 5.0,
+            bass: 5.0,
+            volume: 10.0,
+        }
     }
 
     pub fn describe(&self) -> String {
@@ -107,7 +113,11 @@ pub fn stage_params(gain: f64) -> [StageParams; 3] {
             plate_resistor: 100e3,
             cathode_resistor: 2.7e3,
             cathode_capacitor: 0.68e-6,
-            input: InterstageNetwork { ratio: 1.0, grid_source_resistance: 68e3, corner_hz: 1.0 },
+            input: InterstageNetwork {
+                ratio: 1.0,
+                grid_source_resistance: 68e3,
+                corner_hz: 1.0,
+            },
         },
         StageParams {
             supply_volts: 280.0,
@@ -157,7 +167,11 @@ impl Dsl20hPreamp {
         let mut stages: Vec<TriodeStage> = Vec::with_capacity(3);
         for (i, params) in stage_params(settings.gain).into_iter().enumerate() {
             let source_dc = stages.last().map_or(0.0, |s| s.quiescent_plate());
-            stages.push(TriodeStage::new(params, if i == 0 { sample_rate } else { rate }, source_dc));
+            stages.push(TriodeStage::new(
+                params,
+                if i == 0 { sample_rate } else { rate },
+                source_dc,
+            ));
         }
         Self {
             settings,
@@ -195,7 +209,9 @@ impl Dsl20hPreamp {
     /// Volts at the input jack to volts at the FX send; state carries over between calls.
     pub fn process(&mut self, volts: &[f64]) -> Vec<f64> {
         let exact = self.exact;
-        let Some((first, oversampled)) = self.stages.split_first_mut() else { return volts.to_vec() };
+        let Some((first, oversampled)) = self.stages.split_first_mut() else {
+            return volts.to_vec();
+        };
         // V1a at the base rate; its plate's DC is taken out before the oversampling filters (which start from
         // rest) and put back after, so no step runs through them at the start of a clip.
         let first_dc = first.quiescent_plate();
@@ -203,7 +219,11 @@ impl Dsl20hPreamp {
             .iter()
             .map(|&v| {
                 let x = v + self.noise.next();
-                (if exact { first.process_exact(x) } else { first.process(x) }) - first_dc
+                (if exact {
+                    first.process_exact(x)
+                } else {
+                    first.process(x)
+                }) - first_dc
             })
             .collect();
         let plate_dc = oversampled.last().map_or(first_dc, |s| s.quiescent_plate());

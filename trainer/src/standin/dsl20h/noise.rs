@@ -13,7 +13,14 @@ use crate::standin::dsp::rng::SeededRng;
 
 pub const HISS_RMS_VOLTS: f64 = 5e-6;
 /// (harmonic of 50 Hz, amplitude at the grid in volts).
-pub const HUM_FAMILY: [(f64, f64); 6] = [(1.0, 4e-6), (2.0, 3e-6), (3.0, 1.5e-6), (4.0, 0.8e-6), (5.0, 0.6e-6), (6.0, 0.3e-6)];
+pub const HUM_FAMILY: [(f64, f64); 6] = [
+    (1.0, 4e-6),
+    (2.0, 3e-6),
+    (3.0, 1.5e-6),
+    (4.0, 0.8e-6),
+    (5.0, 0.6e-6),
+    (6.0, 0.3e-6),
+];
 pub const MAINS_HZ: f64 = 50.0;
 
 #[derive(Debug, Clone)]
@@ -34,7 +41,14 @@ impl TubeNoise {
             .map(|&(h, a)| (h, a * rng.range(0.8, 1.2), rng.range(0.0, std::f64::consts::TAU)))
             .collect();
         let drift_phase = rng.range(0.0, std::f64::consts::TAU);
-        Self { rng, hum, drift_phase, mains_phase: 0.0, sample_rate, scale: 1.0 }
+        Self {
+            rng,
+            hum,
+            drift_phase,
+            mains_phase: 0.0,
+            sample_rate,
+            scale: 1.0,
+        }
     }
 
     /// Silent source (for measurements of the circuit alone).
@@ -60,7 +74,11 @@ impl TubeNoise {
         if self.mains_phase > std::f64::consts::TAU {
             self.mains_phase -= std::f64::consts::TAU;
         }
-        let hum: f64 = self.hum.iter().map(|&(h, a, p)| a * (h * self.mains_phase + p).sin()).sum();
+        let hum: f64 = self
+            .hum
+            .iter()
+            .map(|&(h, a, p)| a * (h * self.mains_phase + p).sin())
+            .sum();
         self.scale * (HISS_RMS_VOLTS * self.rng.normal() + hum)
     }
 }

@@ -90,7 +90,11 @@ fn solve_grid(w: f64, r: f64) -> f64 {
     for _ in 0..MAX_NEWTON_STEPS {
         let (ig, dig) = Triode12ax7::grid_current(u);
         let g = u + r * ig - w;
-        if g > 0.0 { hi = u } else { lo = u }
+        if g > 0.0 {
+            hi = u
+        } else {
+            lo = u
+        }
         let mut next = u - g / (1.0 + r * dig);
         if !(next > lo && next < hi) {
             next = 0.5 * (lo + hi);
@@ -110,9 +114,14 @@ fn solve_plate(u: f64, supply: f64, rp: f64) -> f64 {
     let mut v = 0.5 * (lo + hi);
     for _ in 0..MAX_NEWTON_STEPS {
         let g = v + rp * Triode12ax7::plate_current(u, v) - supply;
-        if g > 0.0 { hi = v } else { lo = v }
+        if g > 0.0 {
+            hi = v
+        } else {
+            lo = v
+        }
         let dv = 1e-6 * (1.0 + v.abs());
-        let slope = 1.0 + rp * (Triode12ax7::plate_current(u, v + dv) - Triode12ax7::plate_current(u, v - dv)) / (2.0 * dv);
+        let slope =
+            1.0 + rp * (Triode12ax7::plate_current(u, v + dv) - Triode12ax7::plate_current(u, v - dv)) / (2.0 * dv);
         let mut next = v - g / slope;
         if !(next > lo && next < hi) {
             next = 0.5 * (lo + hi);
@@ -145,12 +154,20 @@ impl TriodeStage {
         let cathode_current = |v_k: f64| {
             let u = solve_grid(-v_k, rleak);
             let vpk = solve_plate(u, params.supply_volts - v_k, rp);
-            (u, vpk, (params.supply_volts - v_k - vpk) / rp + Triode12ax7::grid_current(u).0)
+            (
+                u,
+                vpk,
+                (params.supply_volts - v_k - vpk) / rp + Triode12ax7::grid_current(u).0,
+            )
         };
         let (mut lo, mut hi) = (0.0, 0.25 * params.supply_volts);
         for _ in 0..80 {
             let mid = 0.5 * (lo + hi);
-            if mid - params.cathode_resistor * cathode_current(mid).2 > 0.0 { hi = mid } else { lo = mid }
+            if mid - params.cathode_resistor * cathode_current(mid).2 > 0.0 {
+                hi = mid
+            } else {
+                lo = mid
+            }
         }
         let v_k = 0.5 * (lo + hi);
         let (u_dc, vpk_dc, i_k) = cathode_current(v_k);
@@ -164,8 +181,9 @@ impl TriodeStage {
         let du = 1e-4;
         let dvs = 0.5;
         let plate = |u: f64| solve_plate(u, quiescent_supply, rp);
-        let plate_slope =
-            |u: f64| (solve_plate(u, quiescent_supply + dvs, rp) - solve_plate(u, quiescent_supply - dvs, rp)) / (2.0 * dvs);
+        let plate_slope = |u: f64| {
+            (solve_plate(u, quiescent_supply + dvs, rp) - solve_plate(u, quiescent_supply - dvs, rp)) / (2.0 * dvs)
+        };
         let plate_table = HermitePairTable::build(-12.0, 6.0, 1.0 / 256.0, |u| {
             [
                 plate(u),
@@ -238,7 +256,11 @@ impl TriodeStage {
         let history = self.v_cap + self.r_cap * self.i_cap;
         let drive = self.k * v_source - history;
         let w = self.parallel_over_total * drive - self.v_k;
-        let u = if exact { solve_grid(w, self.r_parallel) } else { self.grid_table.eval(w) };
+        let u = if exact {
+            solve_grid(w, self.r_parallel)
+        } else {
+            self.grid_table.eval(w)
+        };
         let v_g = u + self.v_k;
         self.i_cap = (drive - v_g) * self.inv_r_total;
         self.v_cap = history + self.r_cap * self.i_cap;

@@ -21,7 +21,13 @@ impl HermiteTable {
     pub fn build(lo: f64, hi: f64, step: f64, f: impl Fn(f64) -> (f64, f64)) -> Self {
         let n = ((hi - lo) / step).ceil() as usize + 1;
         let (values, slopes): (Vec<f64>, Vec<f64>) = (0..n).map(|i| f(lo + i as f64 * step)).unzip();
-        Self { lo, step, inv_step: 1.0 / step, values, slopes }
+        Self {
+            lo,
+            step,
+            inv_step: 1.0 / step,
+            values,
+            slopes,
+        }
     }
 
     pub fn lo(&self) -> f64 {
@@ -67,7 +73,12 @@ pub struct HermitePairTable {
 impl HermitePairTable {
     pub fn build(lo: f64, hi: f64, step: f64, f: impl Fn(f64) -> [f64; 4]) -> Self {
         let n = ((hi - lo) / step).ceil() as usize + 1;
-        Self { lo, step, inv_step: 1.0 / step, nodes: (0..n).map(|i| f(lo + i as f64 * step)).collect() }
+        Self {
+            lo,
+            step,
+            inv_step: 1.0 / step,
+            nodes: (0..n).map(|i| f(lo + i as f64 * step)).collect(),
+        }
     }
 
     /// Both interpolated values; beyond the ends, the end values (the callers' domain covers cut-off to grid
@@ -84,8 +95,16 @@ impl HermitePairTable {
         let (a, b) = (&self.nodes[i], &self.nodes[i + 1]);
         let t2 = t * t;
         let t3 = t2 * t;
-        let (h00, h10, h01, h11) = (2.0 * t3 - 3.0 * t2 + 1.0, (t3 - 2.0 * t2 + t) * self.step, -2.0 * t3 + 3.0 * t2, (t3 - t2) * self.step);
-        (h00 * a[0] + h10 * a[1] + h01 * b[0] + h11 * b[1], h00 * a[2] + h10 * a[3] + h01 * b[2] + h11 * b[3])
+        let (h00, h10, h01, h11) = (
+            2.0 * t3 - 3.0 * t2 + 1.0,
+            (t3 - 2.0 * t2 + t) * self.step,
+            -2.0 * t3 + 3.0 * t2,
+            (t3 - t2) * self.step,
+        );
+        (
+            h00 * a[0] + h10 * a[1] + h01 * b[0] + h11 * b[1],
+            h00 * a[2] + h10 * a[3] + h01 * b[2] + h11 * b[3],
+        )
     }
 }
 
@@ -97,7 +116,13 @@ pub struct TwoScaleTable {
 }
 
 impl TwoScaleTable {
-    pub fn build(fine_half_range: f64, fine_step: f64, coarse_half_range: f64, coarse_step: f64, f: impl Fn(f64) -> (f64, f64)) -> Self {
+    pub fn build(
+        fine_half_range: f64,
+        fine_step: f64,
+        coarse_half_range: f64,
+        coarse_step: f64,
+        f: impl Fn(f64) -> (f64, f64),
+    ) -> Self {
         Self {
             fine: HermiteTable::build(-fine_half_range, fine_half_range, fine_step, &f),
             coarse: HermiteTable::build(-coarse_half_range, coarse_half_range, coarse_step, &f),
@@ -106,7 +131,11 @@ impl TwoScaleTable {
 
     #[inline]
     pub fn eval(&self, x: f64) -> f64 {
-        if x > self.fine.lo() && x < self.fine.hi() { self.fine.eval(x) } else { self.coarse.eval(x) }
+        if x > self.fine.lo() && x < self.fine.hi() {
+            self.fine.eval(x)
+        } else {
+            self.coarse.eval(x)
+        }
     }
 }
 
@@ -117,7 +146,9 @@ mod tests {
     #[test]
     fn hermite_table_reproduces_a_smooth_function_to_fourth_order() {
         let t = HermiteTable::build(-2.0, 2.0, 0.05, |x| (x.tanh(), 1.0 - x.tanh().powi(2)));
-        let err = (0..1000).map(|i| -1.9 + 3.8 * i as f64 / 1000.0).fold(0.0_f64, |m, x| m.max((t.eval(x) - x.tanh()).abs()));
+        let err = (0..1000)
+            .map(|i| -1.9 + 3.8 * i as f64 / 1000.0)
+            .fold(0.0_f64, |m, x| m.max((t.eval(x) - x.tanh()).abs()));
         assert!(err < 1e-6, "{err}");
     }
 }

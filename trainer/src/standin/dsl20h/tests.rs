@@ -16,7 +16,9 @@ const FS: f64 = 44_100.0;
 const OS: f64 = 8.0 * FS;
 
 fn sine(hz: f64, amplitude: f64, n: usize, rate: f64) -> Vec<f64> {
-    (0..n).map(|i| amplitude * (std::f64::consts::TAU * hz * i as f64 / rate).sin()).collect()
+    (0..n)
+        .map(|i| amplitude * (std::f64::consts::TAU * hz * i as f64 / rate).sin())
+        .collect()
 }
 
 fn db(x: f64) -> f64 {
@@ -53,22 +55,34 @@ fn each_stage_small_signal_gain_matches_the_common_cathode_formula() {
             let tail = &y[n / 2..];
             let measured = tone_amplitude(tail, hz, OS) / 1e-3;
             let expected = stage_gain_analytic(&stage, hz);
-            assert!((db(measured) - db(expected)).abs() < 0.1, "stage {i} at {hz} Hz: {measured} vs {expected}");
+            assert!(
+                (db(measured) - db(expected)).abs() < 0.1,
+                "stage {i} at {hz} Hz: {measured} vs {expected}"
+            );
         }
     }
 }
 
 #[test]
 fn operating_points_are_those_of_real_12ax7_stages() {
-    let stages: Vec<TriodeStage> = stage_params(5.0).into_iter().map(|p| TriodeStage::new(p, OS, 0.0)).collect();
+    let stages: Vec<TriodeStage> = stage_params(5.0)
+        .into_iter()
+        .map(|p| TriodeStage::new(p, OS, 0.0))
+        .collect();
     let bias: Vec<f64> = stages.iter().map(TriodeStage::cathode_voltage).collect();
     let plates: Vec<f64> = stages.iter().map(TriodeStage::quiescent_plate).collect();
     // Hot V1a/V1b at 1–2 V of bias (RCA's 12AX7 curves at 0.5–1 mA), the cold V2a further towards cut-off;
     // every plate conducts (its 100 kΩ load drops at least 15 V) and none is pulled below 40 % of B+.
-    assert!((0.8..2.0).contains(&bias[0]) && (0.5..2.0).contains(&bias[1]), "{bias:?}");
+    assert!(
+        (0.8..2.0).contains(&bias[0]) && (0.5..2.0).contains(&bias[1]),
+        "{bias:?}"
+    );
     assert!(bias[2] > bias[0] && bias[2] < 4.0, "{bias:?}");
     let supplies = [290.0, 280.0, 270.0];
-    assert!(plates.iter().zip(supplies).all(|(&v, b)| v > 0.4 * b && v < b - 15.0), "{plates:?}");
+    assert!(
+        plates.iter().zip(supplies).all(|(&v, b)| v > 0.4 * b && v < b - 15.0),
+        "{plates:?}"
+    );
     // A 100 kΩ 12AX7 stage fully bypassed gains about 60 (35 dB).
     let g = stages[0].small_signal_gain().abs();
     assert!((50.0..70.0).contains(&g), "{g}");
@@ -80,7 +94,8 @@ fn tables_agree_with_the_exact_newton_solution() {
     let x: Vec<f64> = (0..8820)
         .map(|n| {
             let t = n as f64 / FS;
-            0.3 * (-(t * 8.0)).exp() * ((std::f64::consts::TAU * 82.4 * t).sin() + 0.5 * (std::f64::consts::TAU * 123.5 * t).sin())
+            0.3 * (-(t * 8.0)).exp()
+                * ((std::f64::consts::TAU * 82.4 * t).sin() + 0.5 * (std::f64::consts::TAU * 123.5 * t).sin())
         })
         .collect();
     let fast = Dsl20hPreamp::without_noise(settings, FS).process(&x);
@@ -95,7 +110,14 @@ fn tables_agree_with_the_exact_newton_solution() {
 /// The TMB network solved node by node (Yeh & Smith's Fig. 1): C1 source–A, (1−t)R1 A–W, tR1 W–N2, R4
 /// source–B, C2 B–N2, C3 B–M, lR2 N2–N3, (1−m)R3 N3–M, mR3 M–ground; output at the treble wiper W, unloaded.
 fn tone_stack_nodal(ts: &TmbToneStack, hz: f64) -> Complex64 {
-    let (a, w, n2, n3, m, b) = (Node::Free(0), Node::Free(1), Node::Free(2), Node::Free(3), Node::Free(4), Node::Free(5));
+    let (a, w, n2, n3, m, b) = (
+        Node::Free(0),
+        Node::Free(1),
+        Node::Free(2),
+        Node::Free(3),
+        Node::Free(4),
+        Node::Free(5),
+    );
     let mut net = Network::new(6);
     net.capacitor(Node::Source, a, ts.c1, hz);
     net.resistor(a, w, (1.0 - ts.t) * ts.r1);
@@ -112,11 +134,19 @@ fn tone_stack_nodal(ts: &TmbToneStack, hz: f64) -> Complex64 {
 #[test]
 fn tone_stack_formula_matches_nodal_analysis_at_many_settings() {
     for (t, m, l) in [(0.5, 0.5, 0.1), (0.2, 0.8, 0.5), (0.9, 0.1, 0.9), (0.5, 0.5, 0.5)] {
-        let ts = TmbToneStack { t, m, l, ..TmbToneStack::marshall(5.0, 5.0, 5.0) };
+        let ts = TmbToneStack {
+            t,
+            m,
+            l,
+            ..TmbToneStack::marshall(5.0, 5.0, 5.0)
+        };
         let h = ts.transfer();
         for hz in [40.0, 200.0, 700.0, 2000.0, 8000.0] {
             let (a, b) = (h.response(hz), tone_stack_nodal(&ts, hz));
-            assert!((a - b).norm() < 1e-9 * b.norm(), "t {t} m {m} l {l} at {hz} Hz: {a} vs {b}");
+            assert!(
+                (a - b).norm() < 1e-9 * b.norm(),
+                "t {t} m {m} l {l} at {hz} Hz: {a} vs {b}"
+            );
         }
     }
 }
@@ -125,7 +155,11 @@ fn tone_stack_formula_matches_nodal_analysis_at_many_settings() {
 fn tone_stack_at_noon_has_the_marshall_mid_scoop_and_its_digital_form_measures_the_same() {
     let ts = TmbToneStack::marshall(5.0, 5.0, 5.0);
     let h = ts.transfer();
-    let (bass, mid, treble) = (h.response(100.0).norm(), h.response(700.0).norm(), h.response(4000.0).norm());
+    let (bass, mid, treble) = (
+        h.response(100.0).norm(),
+        h.response(700.0).norm(),
+        h.response(4000.0).norm(),
+    );
     assert!(mid < bass && mid < treble, "no scoop: {bass} {mid} {treble}");
     for hz in [100.0, 700.0, 4000.0] {
         let mut f = h.bilinear(FS);
@@ -190,13 +224,22 @@ fn hiss_and_hum_are_seeded_present_in_silence_and_far_below_the_playing() {
     // The hiss enters before the Gain pot, so less gain means a quieter floor.
     let low = Dsl20hPreamp::new(Dsl20hSettings::study(GainLevel::Low), FS, 7).process(&silence);
     let low_db = db(wet.to_sample(rms(&low[22_050..])));
-    assert!(low_db < floor_db - 10.0, "floor at Low {low_db} dBFS vs High {floor_db} dBFS");
+    assert!(
+        low_db < floor_db - 10.0,
+        "floor at Low {low_db} dBFS vs High {floor_db} dBFS"
+    );
     let hum = tone_amplitude(&a[22_050..], 100.0, FS) + tone_amplitude(&a[22_050..], 50.0, FS);
     assert!(hum > 0.1 * rms(&a[22_050..]), "no mains family in the floor");
     let note = Dsl20hPreamp::new(settings, FS, 7).process(&sine(110.0, 0.1, 44_100, FS));
     let signal_db = db(wet.to_sample(rms(&note[22_050..])));
-    assert!(signal_db - floor_db > 30.0, "signal {signal_db} dBFS over floor {floor_db} dBFS");
-    assert!(signal_db < -3.0, "a played note should not sit at full scale: {signal_db} dBFS");
+    assert!(
+        signal_db - floor_db > 30.0,
+        "signal {signal_db} dBFS over floor {floor_db} dBFS"
+    );
+    assert!(
+        signal_db < -3.0,
+        "a played note should not sit at full scale: {signal_db} dBFS"
+    );
 }
 
 #[test]

@@ -47,7 +47,18 @@ impl TmbToneStack {
 
     /// Yeh & Smith's coefficients (their eq. for b1..b3, a0..a3).
     pub fn transfer(&self) -> Rational {
-        let Self { r1, r2, r3, r4, c1, c2, c3, t, m, l } = *self;
+        let Self {
+            r1,
+            r2,
+            r3,
+            r4,
+            c1,
+            c2,
+            c3,
+            t,
+            m,
+            l,
+        } = *self;
         let b1 = t * c1 * r1 + m * c3 * r3 + l * (c1 * r2 + c2 * r2) + (c1 * r3 + c2 * r3);
         let b2 = t * (c1 * c2 * r1 * r4 + c1 * c3 * r1 * r4) - m * m * (c1 * c3 * r3 * r3 + c2 * c3 * r3 * r3)
             + m * (c1 * c3 * r1 * r3 + c1 * c3 * r3 * r3 + c2 * c3 * r3 * r3)
@@ -55,7 +66,8 @@ impl TmbToneStack {
             + l * m * (c1 * c3 * r2 * r3 + c2 * c3 * r2 * r3)
             + (c1 * c2 * r1 * r3 + c1 * c2 * r3 * r4 + c1 * c3 * r3 * r4);
         let c123 = c1 * c2 * c3;
-        let b3 = l * m * (c123 * r1 * r2 * r3 + c123 * r2 * r3 * r4) - m * m * (c123 * r1 * r3 * r3 + c123 * r3 * r3 * r4)
+        let b3 = l * m * (c123 * r1 * r2 * r3 + c123 * r2 * r3 * r4)
+            - m * m * (c123 * r1 * r3 * r3 + c123 * r3 * r3 * r4)
             + m * (c123 * r1 * r3 * r3 + c123 * r3 * r3 * r4)
             + t * c123 * r1 * r3 * r4
             - t * m * c123 * r1 * r3 * r4
@@ -66,8 +78,14 @@ impl TmbToneStack {
             + l * m * (c1 * c3 * r2 * r3 + c2 * c3 * r2 * r3)
             - m * m * (c1 * c3 * r3 * r3 + c2 * c3 * r3 * r3)
             + l * (c1 * c2 * r2 * r4 + c1 * c2 * r1 * r2 + c1 * c3 * r2 * r4 + c2 * c3 * r2 * r4)
-            + (c1 * c2 * r1 * r4 + c1 * c3 * r1 * r4 + c1 * c2 * r3 * r4 + c1 * c2 * r1 * r3 + c1 * c3 * r3 * r4 + c2 * c3 * r3 * r4);
-        let a3 = l * m * (c123 * r1 * r2 * r3 + c123 * r2 * r3 * r4) - m * m * (c123 * r1 * r3 * r3 + c123 * r3 * r3 * r4)
+            + (c1 * c2 * r1 * r4
+                + c1 * c3 * r1 * r4
+                + c1 * c2 * r3 * r4
+                + c1 * c2 * r1 * r3
+                + c1 * c3 * r3 * r4
+                + c2 * c3 * r3 * r4);
+        let a3 = l * m * (c123 * r1 * r2 * r3 + c123 * r2 * r3 * r4)
+            - m * m * (c123 * r1 * r3 * r3 + c123 * r3 * r3 * r4)
             + m * (c123 * r3 * r3 * r4 + c123 * r1 * r3 * r3 - c123 * r1 * r3 * r4)
             + l * c123 * r1 * r2 * r4
             + c123 * r1 * r3 * r4;

@@ -28,7 +28,11 @@ impl Poly {
 
     pub fn add(&self, other: &Poly) -> Poly {
         let n = self.0.len().max(other.0.len());
-        Poly((0..n).map(|i| self.0.get(i).unwrap_or(&0.0) + other.0.get(i).unwrap_or(&0.0)).collect())
+        Poly(
+            (0..n)
+                .map(|i| self.0.get(i).unwrap_or(&0.0) + other.0.get(i).unwrap_or(&0.0))
+                .collect(),
+        )
     }
 
     pub fn mul(&self, other: &Poly) -> Poly {
@@ -46,7 +50,10 @@ impl Poly {
     }
 
     pub fn eval(&self, s: Complex64) -> Complex64 {
-        self.0.iter().rev().fold(Complex64::new(0.0, 0.0), |acc, &c| acc * s + c)
+        self.0
+            .iter()
+            .rev()
+            .fold(Complex64::new(0.0, 0.0), |acc, &c| acc * s + c)
     }
 
     fn degree(&self) -> usize {
@@ -168,7 +175,9 @@ mod tests {
         let fs = 44_100.0;
         let mut f = h.bilinear(fs);
         let hz = 1000.0;
-        let x: Vec<f64> = (0..44_100).map(|n| (std::f64::consts::TAU * hz * n as f64 / fs).sin()).collect();
+        let x: Vec<f64> = (0..44_100)
+            .map(|n| (std::f64::consts::TAU * hz * n as f64 / fs).sin())
+            .collect();
         let y: Vec<f64> = x.iter().map(|&v| f.process(v)).collect();
         let tail = &y[22_050..];
         let peak = tail.iter().fold(0.0_f64, |m, v| m.max(v.abs()));

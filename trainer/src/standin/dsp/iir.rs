@@ -18,7 +18,11 @@ impl IirFilter {
         let a0 = a[0];
         b.iter_mut().for_each(|v| *v /= a0);
         a.iter_mut().for_each(|v| *v /= a0);
-        Self { b, a, state: vec![0.0; n.saturating_sub(1)] }
+        Self {
+            b,
+            a,
+            state: vec![0.0; n.saturating_sub(1)],
+        }
     }
 
     #[inline]

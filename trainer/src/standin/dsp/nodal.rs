@@ -18,7 +18,10 @@ pub struct Network {
 
 impl Network {
     pub fn new(free_nodes: usize) -> Self {
-        Self { y: vec![vec![Complex64::new(0.0, 0.0); free_nodes]; free_nodes], rhs: vec![Complex64::new(0.0, 0.0); free_nodes] }
+        Self {
+            y: vec![vec![Complex64::new(0.0, 0.0); free_nodes]; free_nodes],
+            rhs: vec![Complex64::new(0.0, 0.0); free_nodes],
+        }
     }
 
     /// An admittance between two nodes.
@@ -61,7 +64,9 @@ impl Network {
     pub fn solve(mut self) -> Vec<Complex64> {
         let n = self.rhs.len();
         for col in 0..n {
-            let pivot = (col..n).max_by(|&a, &b| self.y[a][col].norm().total_cmp(&self.y[b][col].norm())).unwrap_or(col);
+            let pivot = (col..n)
+                .max_by(|&a, &b| self.y[a][col].norm().total_cmp(&self.y[b][col].norm()))
+                .unwrap_or(col);
             self.y.swap(col, pivot);
             self.rhs.swap(col, pivot);
             for row in col + 1..n {

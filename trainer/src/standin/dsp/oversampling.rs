@@ -19,7 +19,11 @@ const STOPBAND_DB: f64 = 100.0;
 fn half_band_for(rate: f64, base_rate: f64) -> Vec<f64> {
     // The transition is symmetric about rate/4; its lower edge must stay above the audio band at the first
     // stage and above what the previous stage's stopband already removes (base − passband) at the later ones.
-    let lower = if (rate - 2.0 * base_rate).abs() < 1.0 { PASSBAND_HZ } else { base_rate - PASSBAND_HZ };
+    let lower = if (rate - 2.0 * base_rate).abs() < 1.0 {
+        PASSBAND_HZ
+    } else {
+        base_rate - PASSBAND_HZ
+    };
     let half_width = rate / 4.0 - lower;
     let mut n = kaiser_length(STOPBAND_DB, 2.0 * half_width / rate);
     // Half-band lengths are 4K − 1 so that the outermost taps are non-zero.
@@ -39,7 +43,11 @@ struct History {
 
 impl History {
     fn new(len: usize) -> Self {
-        Self { buf: vec![0.0; 2 * len], len, pos: 0 }
+        Self {
+            buf: vec![0.0; 2 * len],
+            len,
+            pos: 0,
+        }
     }
 
     #[inline]
@@ -120,7 +128,10 @@ struct Interpolator2 {
 impl Interpolator2 {
     fn new(h: &[f64]) -> Self {
         let len = h.len().div_ceil(2);
-        Self { phases: [phase(h, 0, len, 2.0), phase(h, 1, len, 2.0)], history: History::new(len) }
+        Self {
+            phases: [phase(h, 0, len, 2.0), phase(h, 1, len, 2.0)],
+            history: History::new(len),
+        }
     }
 
     #[inline]
@@ -175,11 +186,16 @@ impl Oversampler {
     pub fn new(stages: u32, base_rate: f64) -> Self {
         let stages = stages.clamp(1, 4);
         let factor = 1usize << stages;
-        let filters: Vec<Vec<f64>> =
-            (1..=stages).map(|i| half_band_for(base_rate * f64::from(1u32 << i), base_rate)).collect();
+        let filters: Vec<Vec<f64>> = (1..=stages)
+            .map(|i| half_band_for(base_rate * f64::from(1u32 << i), base_rate))
+            .collect();
         // Delay of stage i (rate 2^i·base) counted at the top rate: (N − 1)/2 for the interpolator, (N − 1)/2 − 1
         // for the decimator, which reads its output at the second (newer) sample of each pair.
-        let top_delay: usize = filters.iter().enumerate().map(|(i, h)| (h.len() - 2) * (factor >> (i + 1))).sum();
+        let top_delay: usize = filters
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.len() - 2) * (factor >> (i + 1)))
+            .sum();
         let pad = (factor - top_delay % factor) % factor;
         Self {
             up: filters.iter().map(|h| Interpolator2::new(h)).collect(),
@@ -255,7 +271,10 @@ mod tests {
         for hz in [100.0, 1000.0, 15_000.0] {
             let x = sine(hz, 8192);
             let y = os.process(&x, |v| v);
-            let err = x[1000..7000].iter().zip(&y[1000..7000]).fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
+            let err = x[1000..7000]
+                .iter()
+                .zip(&y[1000..7000])
+                .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
             assert!(err < 1e-3, "{hz} Hz: max error {err}");
         }
     }

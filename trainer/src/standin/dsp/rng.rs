@@ -14,7 +14,10 @@ pub struct SeededRng {
 
 impl SeededRng {
     pub fn new(seed: u64) -> Self {
-        Self { state: seed, spare_normal: None }
+        Self {
+            state: seed,
+            spare_normal: None,
+        }
     }
 
     /// A generator for a named sub-purpose, so that adding a consumer does not shift another's stream.
@@ -72,13 +75,18 @@ mod tests {
 
     #[test]
     fn same_seed_same_stream_and_streams_differ_by_name() {
-        let a: Vec<u64> = (0..4).map({
-            let mut r = SeededRng::new(7);
-            move |_| r.next_u64()
-        }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = SeededRng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
         let mut r = SeededRng::new(7);
         assert!(a.iter().all(|&x| x == r.next_u64()));
-        assert_ne!(SeededRng::derive(7, "hiss").next_u64(), SeededRng::derive(7, "hum").next_u64());
+        assert_ne!(
+            SeededRng::derive(7, "hiss").next_u64(),
+            SeededRng::derive(7, "hum").next_u64()
+        );
     }
 
     #[test]

@@ -63,11 +63,23 @@ fn render(events: &[NoteEvent], seconds: f64, rng: &mut SeededRng) -> Vec<f64> {
             let e = events[next_event];
             let frequency = 440.0 * 2f64.powf((e.midi - 69.0) / 12.0);
             let (t60, darkness) = match e.articulation {
-                Articulation::Open => (rng.range(2.0, 4.5) * (110.0 / frequency).powf(0.3), rng.range(0.15, 0.35)),
+                Articulation::Open => (
+                    rng.range(2.0, 4.5) * (110.0 / frequency).powf(0.3),
+                    rng.range(0.15, 0.35),
+                ),
                 Articulation::PalmMuted => (rng.range(0.12, 0.3), 0.5),
             };
             let pick_position = rng.range(0.08, 0.2);
-            strings[e.string].pluck(Pluck { frequency, velocity: e.velocity, t60, darkness, pick_position }, rng);
+            strings[e.string].pluck(
+                Pluck {
+                    frequency,
+                    velocity: e.velocity,
+                    t60,
+                    darkness,
+                    pick_position,
+                },
+                rng,
+            );
             releases[e.string] = Some((e.release * SAMPLE_RATE) as usize);
             next_event += 1;
         }

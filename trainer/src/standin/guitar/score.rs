@@ -37,7 +37,10 @@ const NATURAL_MINOR: [u8; 7] = [0, 2, 3, 5, 7, 8, 10];
 
 /// The string a note is fretted on: the highest string whose open note is at most the note, within 15 frets.
 fn string_for(midi: u8) -> usize {
-    (0..6).rev().find(|&s| OPEN_STRINGS[s] <= midi && midi - OPEN_STRINGS[s] <= 15).unwrap_or(0)
+    (0..6)
+        .rev()
+        .find(|&s| OPEN_STRINGS[s] <= midi && midi - OPEN_STRINGS[s] <= 15)
+        .unwrap_or(0)
 }
 
 /// A song of `seconds`: a list of note events in time order.
@@ -45,7 +48,11 @@ pub fn compose(rng: &mut SeededRng, seconds: f64) -> Vec<NoteEvent> {
     let bpm = rng.range(90.0, 170.0);
     let beat = 60.0 / bpm;
     let root = 40 + rng.index(8) as u8; // E2 .. B2
-    let scale: &[u8] = if rng.chance(0.5) { &MINOR_PENTATONIC } else { &NATURAL_MINOR };
+    let scale: &[u8] = if rng.chance(0.5) {
+        &MINOR_PENTATONIC
+    } else {
+        &NATURAL_MINOR
+    };
     let mut events = Vec::new();
     let mut t = rng.range(0.3, 1.0); // a little noise floor before the first note
     let mut previous = Section::Pause;
@@ -70,7 +77,11 @@ pub fn compose(rng: &mut SeededRng, seconds: f64) -> Vec<NoteEvent> {
             Section::SingleNoteLine => single_note_line(rng, &mut events, t, end, beat, root, scale),
             Section::Pause => {}
         }
-        t = if section == Section::Pause { t + rng.range(0.6, 2.5) } else { end };
+        t = if section == Section::Pause {
+            t + rng.range(0.6, 2.5)
+        } else {
+            end
+        };
     }
     events.sort_by(|a, b| a.time.total_cmp(&b.time));
     events
@@ -114,7 +125,15 @@ fn power_chords(rng: &mut SeededRng, ev: &mut Vec<NoteEvent>, start: f64, end: f
 }
 
 /// Eighth or sixteenth chugs on the low root with the palm, open accents every so often.
-fn palm_muted_riff(rng: &mut SeededRng, ev: &mut Vec<NoteEvent>, start: f64, end: f64, beat: f64, root: u8, scale: &[u8]) {
+fn palm_muted_riff(
+    rng: &mut SeededRng,
+    ev: &mut Vec<NoteEvent>,
+    start: f64,
+    end: f64,
+    beat: f64,
+    root: u8,
+    scale: &[u8],
+) {
     let step = if rng.chance(0.5) { beat / 2.0 } else { beat / 4.0 };
     let mut t = start;
     while t < end - 0.05 {
@@ -123,7 +142,11 @@ fn palm_muted_riff(rng: &mut SeededRng, ev: &mut Vec<NoteEvent>, start: f64, end
             continue;
         }
         let accent = rng.chance(0.15);
-        let midi = if accent { degree(scale, root, rng.index(3) as i32) } else { root };
+        let midi = if accent {
+            degree(scale, root, rng.index(3) as i32)
+        } else {
+            root
+        };
         let string = string_for(midi).min(1);
         ev.push(NoteEvent {
             time: t + jitter(rng),
@@ -131,19 +154,32 @@ fn palm_muted_riff(rng: &mut SeededRng, ev: &mut Vec<NoteEvent>, start: f64, end
             string,
             midi: f64::from(midi),
             velocity: rng.range(0.15, 0.25) * if accent { 1.2 } else { 1.0 },
-            articulation: if accent { Articulation::Open } else { Articulation::PalmMuted },
+            articulation: if accent {
+                Articulation::Open
+            } else {
+                Articulation::PalmMuted
+            },
         });
         t += step;
     }
 }
 
 /// A melodic line: a random walk on the scale an octave or two above the root, eighths and sixteenths.
-fn single_note_line(rng: &mut SeededRng, ev: &mut Vec<NoteEvent>, start: f64, end: f64, beat: f64, root: u8, scale: &[u8]) {
+fn single_note_line(
+    rng: &mut SeededRng,
+    ev: &mut Vec<NoteEvent>,
+    start: f64,
+    end: f64,
+    beat: f64,
+    root: u8,
+    scale: &[u8],
+) {
     let mut step_index = scale.len() as i32 + rng.index(scale.len()) as i32;
     let mut t = start;
     while t < end - 0.05 {
         let dur = beat * [0.25, 0.5, 0.5, 1.0, 1.5][rng.index(5)];
-        step_index = (step_index + [-2, -1, -1, 1, 1, 2][rng.index(6)]).clamp(scale.len() as i32, 3 * scale.len() as i32);
+        step_index =
+            (step_index + [-2, -1, -1, 1, 1, 2][rng.index(6)]).clamp(scale.len() as i32, 3 * scale.len() as i32);
         let midi = degree(scale, root, step_index);
         ev.push(NoteEvent {
             time: t + jitter(rng),

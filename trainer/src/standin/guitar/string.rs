@@ -78,12 +78,16 @@ impl PluckedString {
             })
             .collect();
         let notch = ((p.pick_position * len as f64).round() as usize).clamp(1, len - 1);
-        let combed: Vec<f64> = (0..len).map(|i| burst[i] - if i >= notch { burst[i - notch] } else { 0.0 }).collect();
+        let combed: Vec<f64> = (0..len)
+            .map(|i| burst[i] - if i >= notch { burst[i - notch] } else { 0.0 })
+            .collect();
         burst = combed;
         let mean = burst.iter().sum::<f64>() / len as f64;
         let peak = burst.iter().fold(1e-12_f64, |m, v| m.max((v - mean).abs()));
         // A re-plucked string is stopped by the pick first; a little of the old vibration survives.
-        let old: Vec<f64> = (0..len).map(|i| 0.2 * self.delay[(self.pos + i) % self.len.max(1)]).collect();
+        let old: Vec<f64> = (0..len)
+            .map(|i| 0.2 * self.delay[(self.pos + i) % self.len.max(1)])
+            .collect();
         self.len = len;
         self.pos = 0;
         for i in 0..len {
@@ -127,14 +131,32 @@ mod tests {
         let fs = 44_100.0;
         let mut s = PluckedString::new(fs);
         let mut rng = SeededRng::new(1);
-        s.pluck(Pluck { frequency: 110.0, velocity: 0.2, t60: 2.0, darkness: 0.3, pick_position: 0.13 }, &mut rng);
+        s.pluck(
+            Pluck {
+                frequency: 110.0,
+                velocity: 0.2,
+                t60: 2.0,
+                darkness: 0.3,
+                pick_position: 0.13,
+            },
+            &mut rng,
+        );
         let x: Vec<f64> = (0..(2.0 * fs) as usize).map(|_| s.next()).collect();
         // One second of the decay: 1 Hz resolution, so a semitone either side (103.8 / 116.5 Hz) is well resolved.
         let first_second = &x[..44_100];
         let at = |f: f64| tone_amplitude(first_second, f, fs);
-        assert!(at(110.0) > 10.0 * at(103.8) && at(110.0) > 10.0 * at(116.5), "pitch off: {} {} {}", at(103.8), at(110.0), at(116.5));
+        assert!(
+            at(110.0) > 10.0 * at(103.8) && at(110.0) > 10.0 * at(116.5),
+            "pitch off: {} {} {}",
+            at(103.8),
+            at(110.0),
+            at(116.5)
+        );
         // The spectral peak, searched every 0.05 Hz, sits on 110 Hz: the all-pass tunes the fractional period.
-        let peak = (0..=80).map(|i| 108.0 + 0.05 * f64::from(i)).max_by(|a, b| at(*a).total_cmp(&at(*b))).unwrap_or(0.0);
+        let peak = (0..=80)
+            .map(|i| 108.0 + 0.05 * f64::from(i))
+            .max_by(|a, b| at(*a).total_cmp(&at(*b)))
+            .unwrap_or(0.0);
         assert!((peak - 110.0).abs() < 0.2, "rings at {peak} Hz");
         let rms = |v: &[f64]| (v.iter().map(|a| a * a).sum::<f64>() / v.len() as f64).sqrt();
         let drop_db = 20.0 * (rms(&x[0..4410]) / rms(&x[44_100..48_510])).log10();

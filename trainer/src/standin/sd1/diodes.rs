@@ -21,7 +21,10 @@ pub struct AsymmetricDiodePair {
 
 impl AsymmetricDiodePair {
     pub fn silicon_1n4148() -> Self {
-        Self { saturation_current: 2.52e-9, slope_voltage: 1.752 * THERMAL_VOLTAGE }
+        Self {
+            saturation_current: 2.52e-9,
+            slope_voltage: 1.752 * THERMAL_VOLTAGE,
+        }
     }
 
     /// Current from the op-amp output towards the inverting input for `v = v_out − v_minus`, and its derivative.

@@ -16,15 +16,15 @@
 
 pub mod clipping;
 pub mod diodes;
-pub mod tone;
 #[cfg(test)]
 mod tests;
+pub mod tone;
 
 use crate::standin::dsp::analog::Rational;
 use crate::standin::dsp::iir::IirFilter;
 use crate::standin::dsp::oversampling::Oversampler;
 use crate::standin::dsp::pot::audio_taper;
-use crate::standin::{rail_limit, GainLevel};
+use crate::standin::{GainLevel, rail_limit};
 
 use clipping::Sd1ClippingStage;
 
@@ -59,7 +59,11 @@ impl Sd1Settings {
             GainLevel::Mid => 0.5,
             GainLevel::High => 0.75,
         };
-        Self { drive, tone: 0.5, level: 0.5 }
+        Self {
+            drive,
+            tone: 0.5,
+            level: 0.5,
+        }
     }
 
     pub fn describe(&self) -> String {
@@ -111,10 +115,14 @@ impl Sd1Circuit {
 
     /// Processes a block; state carries over to the next call.
     pub fn process(&mut self, volts: &[f64]) -> Vec<f64> {
-        let buffered: Vec<f64> =
-            volts.iter().map(|&v| rail_limit(self.input_coupling.process(v), RAIL_KNEE_VOLTS)).collect();
+        let buffered: Vec<f64> = volts
+            .iter()
+            .map(|&v| rail_limit(self.input_coupling.process(v), RAIL_KNEE_VOLTS))
+            .collect();
         let clipper = &mut self.clipper;
-        let mut clipped = self.oversampler.process(&buffered, |v| rail_limit(clipper.process(v), RAIL_KNEE_VOLTS));
+        let mut clipped = self
+            .oversampler
+            .process(&buffered, |v| rail_limit(clipper.process(v), RAIL_KNEE_VOLTS));
         self.tone_and_level.process_in_place(&mut clipped);
         clipped
     }

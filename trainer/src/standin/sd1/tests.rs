@@ -12,7 +12,9 @@ use crate::standin::dsp::spectrum::{thd, tone_amplitude, worst_alias_db};
 const FS: f64 = 44_100.0;
 
 fn sine(hz: f64, amplitude: f64, seconds: f64) -> Vec<f64> {
-    (0..(seconds * FS) as usize).map(|n| amplitude * (std::f64::consts::TAU * hz * n as f64 / FS).sin()).collect()
+    (0..(seconds * FS) as usize)
+        .map(|n| amplitude * (std::f64::consts::TAU * hz * n as f64 / FS).sin())
+        .collect()
 }
 
 fn db(x: f64) -> f64 {
@@ -42,7 +44,10 @@ fn clipping_stage_small_signal_gain_is_one_plus_zf_over_zg() {
             let y = pedal.process_clipper_only(&x);
             let measured = tone_amplitude(&y[4410..], hz, FS) / 0.2e-3;
             let expected = clipper_gain_analytic(rf, hz);
-            assert!((db(measured) - db(expected)).abs() < 0.05, "{gain:?} {hz} Hz: {measured} vs {expected}");
+            assert!(
+                (db(measured) - db(expected)).abs() < 0.05,
+                "{gain:?} {hz} Hz: {measured} vs {expected}"
+            );
         }
         // At mid frequencies the gain approaches 1 + Rf/4.7k: 13.3, 29.3, 77.2 for 9:00, 12:00, 3:00 (less the
         // diodes' 3 % and Cg's 1 % at 5 kHz).
@@ -68,7 +73,13 @@ fn input_coupling_is_3db_down_at_its_88_hz_corner() {
 /// The tone stage solved as a network: source → R8 → P; C5 P–gnd; Ra P–W; Rb W–N; R11 W–X; C6 X–gnd;
 /// R10 ∥ C7 N–Out; ideal op-amp: V_N = V_P, the output node's current equation dropped.
 fn tone_stage_nodal(wiper: f64, hz: f64) -> Complex64 {
-    let (p, w, n, out, x) = (Node::Free(0), Node::Free(1), Node::Free(2), Node::Free(3), Node::Free(4));
+    let (p, w, n, out, x) = (
+        Node::Free(0),
+        Node::Free(1),
+        Node::Free(2),
+        Node::Free(3),
+        Node::Free(4),
+    );
     let mut net = Network::new(5);
     net.resistor(Node::Source, p, tone::R8);
     net.capacitor(p, Node::Ground, tone::C5, hz);
@@ -89,7 +100,10 @@ fn tone_stage_transfer_matches_nodal_analysis_of_the_schematic() {
         let h = tone::tone_transfer(wiper);
         for hz in [50.0, 300.0, 1000.0, 3000.0, 10_000.0] {
             let (a, b) = (h.response(hz), tone_stage_nodal(wiper, hz));
-            assert!((a - b).norm() < 1e-9 * b.norm().max(1.0), "wiper {wiper}, {hz} Hz: {a} vs {b}");
+            assert!(
+                (a - b).norm() < 1e-9 * b.norm().max(1.0),
+                "wiper {wiper}, {hz} Hz: {a} vs {b}"
+            );
         }
     }
 }
@@ -107,7 +121,10 @@ fn tone_and_level_filter_measures_as_its_analytic_response() {
         let y: Vec<f64> = sine(hz, 1.0, 0.5).iter().map(|&v| f.process(v)).collect();
         let measured = tone_amplitude(&y[4410..], hz, FS);
         let expected = h.response(warped(hz)).norm() * level;
-        assert!((db(measured) - db(expected)).abs() < 0.02, "{hz} Hz: {measured} vs {expected}");
+        assert!(
+            (db(measured) - db(expected)).abs() < 0.02,
+            "{hz} Hz: {measured} vs {expected}"
+        );
     }
 }
 
@@ -122,9 +139,16 @@ fn asymmetric_diodes_clip_the_two_half_waves_differently_and_make_even_harmonics
     // The feedback current peaks near 0.2 V / 4.75 kΩ = 42 µA either way; at 42 µA one 1N4148 drops
     // n Vt ln(I/Is) = 0.44 V, two in series twice that.
     assert!((-0.5..-0.38).contains(&bottom), "single-diode side at {bottom} V");
-    assert!((top / -bottom - 2.0).abs() < 0.1, "+{top} / {bottom} V is not the 2:1 of two diodes against one");
+    assert!(
+        (top / -bottom - 2.0).abs() < 0.1,
+        "+{top} / {bottom} V is not the 2:1 of two diodes against one"
+    );
     let tail = &y[22_050..];
-    let (h1, h2, h3) = (tone_amplitude(tail, 441.0, FS), tone_amplitude(tail, 882.0, FS), tone_amplitude(tail, 1323.0, FS));
+    let (h1, h2, h3) = (
+        tone_amplitude(tail, 441.0, FS),
+        tone_amplitude(tail, 882.0, FS),
+        tone_amplitude(tail, 1323.0, FS),
+    );
     assert!(h2 / h1 > 0.05, "2nd harmonic only {} dB", db(h2 / h1));
     assert!(h3 / h1 > 0.02, "3rd harmonic only {} dB", db(h3 / h1));
 }

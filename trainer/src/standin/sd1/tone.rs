@@ -60,5 +60,7 @@ pub fn level_ratio(rotation: f64) -> f64 {
 
 /// Tone stage and Level as one linear filter at `sample_rate`.
 pub fn tone_and_level(tone_wiper: f64, level_rotation: f64, sample_rate: f64) -> IirFilter {
-    tone_transfer(tone_wiper).mul(&Rational::constant(level_ratio(level_rotation))).bilinear(sample_rate)
+    tone_transfer(tone_wiper)
+        .mul(&Rational::constant(level_ratio(level_rotation)))
+        .bilinear(sample_rate)
 }

@@ -13,9 +13,9 @@ use std::time::Instant;
 
 use crate::audio::write_mono_24;
 use crate::dataset::layout::{self, Grid, SAMPLE_RATE};
+use crate::standin::GainLevel;
 use crate::standin::dsp::rng::SeededRng;
 use crate::standin::rig::RecordingRig;
-use crate::standin::GainLevel;
 
 pub use error::SynthError;
 pub use sources::{DryClip, TEST_CLIPS};
@@ -73,10 +73,16 @@ fn to_f32(x: &[f64]) -> Vec<f32> {
 
 fn write(path: &Path, samples: &[f64], label: &str) -> Result<usize, SynthError> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| SynthError::CreateDir { path: dir.to_path_buf(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| SynthError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     }
-    let report = write_mono_24(path, SAMPLE_RATE, &to_f32(samples), Some(label))
-        .map_err(|source| SynthError::Write { path: path.to_path_buf(), source })?;
+    let report =
+        write_mono_24(path, SAMPLE_RATE, &to_f32(samples), Some(label)).map_err(|source| SynthError::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
     Ok(report.clipped_samples)
 }
 
@@ -98,11 +104,22 @@ fn record_gain(config: &SynthConfig, gain: GainLevel, clips: &[DryClip]) -> Resu
             config.seed,
             clip.origin
         );
-        let wet_label = format!("stand-in data: {}, {}, seed {}", rig.circuit_name(), rig.settings(), config.seed);
+        let wet_label = format!(
+            "stand-in data: {}, {}, seed {}",
+            rig.circuit_name(),
+            rig.settings(),
+            config.seed
+        );
         clipped += write(&layout::dry_path(&dir, &clip.name), &clip.samples, &dry_label)?;
         clipped += write(&layout::wet_path(&dir, &clip.name), &wet, &wet_label)?;
     }
-    Ok(GainSummary { gain, settings: rig.settings().to_string(), wet_peak_dbfs: peak, clipped_samples: clipped, circuit_seconds })
+    Ok(GainSummary {
+        gain,
+        settings: rig.settings().to_string(),
+        wet_peak_dbfs: peak,
+        clipped_samples: clipped,
+        circuit_seconds,
+    })
 }
 
 /// Builds one grid's stand-in data set.
@@ -124,23 +141,38 @@ pub fn build_grid(config: &SynthConfig) -> Result<SynthReport, SynthError> {
         }
     };
     let seconds = |split| {
-        clips.iter().filter(|c| c.split == split).map(|c| c.samples.len()).sum::<usize>() as f64 / f64::from(SAMPLE_RATE)
+        clips
+            .iter()
+            .filter(|c| c.split == split)
+            .map(|c| c.samples.len())
+            .sum::<usize>() as f64
+            / f64::from(SAMPLE_RATE)
     };
     let (train_seconds, test_seconds) = (seconds(layout::Split::Train), seconds(layout::Split::Test));
-    let dry_peak_dbfs = clips.iter().map(|c| peak_dbfs(&c.samples)).fold(f64::NEG_INFINITY, f64::max);
+    let dry_peak_dbfs = clips
+        .iter()
+        .map(|c| peak_dbfs(&c.samples))
+        .fold(f64::NEG_INFINITY, f64::max);
 
     let started = Instant::now();
     let clips_ref = &clips;
     let results: Vec<Result<GainSummary, SynthError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            GainLevel::ALL.iter().map(|&gain| scope.spawn(move || record_gain(config, gain, clips_ref))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        let handles: Vec<_> = GainLevel::ALL
+            .iter()
+            .map(|&gain| scope.spawn(move || record_gain(config, gain, clips_ref)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
     });
     let wall_seconds = started.elapsed().as_secs_f64();
     let gains = results.into_iter().collect::<Result<Vec<_>, _>>()?;
 
     let root = config.out.join(config.grid.effect()).join(config.grid.experiment());
-    let circuit = RecordingRig::study(config.grid, GainLevel::Low, f64::from(SAMPLE_RATE)).circuit_name().to_string();
+    let circuit = RecordingRig::study(config.grid, GainLevel::Low, f64::from(SAMPLE_RATE))
+        .circuit_name()
+        .to_string();
     let report = SynthReport {
         root: root.clone(),
         circuit,
@@ -152,7 +184,11 @@ pub fn build_grid(config: &SynthConfig) -> Result<SynthReport, SynthError> {
         files_written: clips.len() * 2 * 3,
     };
     let source_path = root.join("SOURCE.md");
-    std::fs::write(&source_path, source_md::render(config, &report, &clips))
-        .map_err(|source| SynthError::WriteSource { path: source_path, source })?;
+    std::fs::write(&source_path, source_md::render(config, &report, &clips)).map_err(|source| {
+        SynthError::WriteSource {
+            path: source_path,
+            source,
+        }
+    })?;
     Ok(report)
 }

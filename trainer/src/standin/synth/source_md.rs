@@ -30,15 +30,26 @@ pub fn render(config: &SynthConfig, report: &SynthReport, clips: &[DryClip]) -> 
         "- Recording chain: Scarlett 2i2 4th gen model, dry at 20 dB of input gain (full scale 0.436 V peak), \
          wet at {wet_db} dB; 44.1 kHz, 24-bit PCM, mono; dry identical in every gain folder (recorded at once)."
     );
-    let _ = writeln!(s, "- Seed: {} (hiss, hum and the procedural guitar are drawn from it)", config.seed);
+    let _ = writeln!(
+        s,
+        "- Seed: {} (hiss, hum and the procedural guitar are drawn from it)",
+        config.seed
+    );
     match &config.di {
         Some(folder) => {
-            let _ = writeln!(s, "- Dry source: DI clips from `{}` — {DI_PROVENANCE}; resampled to 44.1 kHz with \
-                the engine's FFT resampler (rubato).", folder.display());
+            let _ = writeln!(
+                s,
+                "- Dry source: DI clips from `{}` — {DI_PROVENANCE}; resampled to 44.1 kHz with \
+                the engine's FFT resampler (rubato).",
+                folder.display()
+            );
         }
         None => {
-            let _ = writeln!(s, "- Dry source: the built-in ProceduralGuitar (Karplus–Strong strings: power chords, \
-                palm-muted riffs, single-note lines, pauses over a noise floor).");
+            let _ = writeln!(
+                s,
+                "- Dry source: the built-in ProceduralGuitar (Karplus–Strong strings: power chords, \
+                palm-muted riffs, single-note lines, pauses over a noise floor)."
+            );
         }
     }
     let _ = writeln!(
@@ -48,7 +59,13 @@ pub fn render(config: &SynthConfig, report: &SynthReport, clips: &[DryClip]) -> 
     );
     let _ = writeln!(s, "| gain | wet peak (dBFS) | clipped samples |\n|---|---|---|");
     for g in &report.gains {
-        let _ = writeln!(s, "| {} | {:.1} | {} |", g.gain.name(), g.wet_peak_dbfs, g.clipped_samples);
+        let _ = writeln!(
+            s,
+            "| {} | {:.1} | {} |",
+            g.gain.name(),
+            g.wet_peak_dbfs,
+            g.clipped_samples
+        );
     }
     for (split, title) in [(Split::Train, "Train"), (Split::Test, "Test")] {
         let _ = writeln!(s, "\n## {title} clips\n");
@@ -56,7 +73,11 @@ pub fn render(config: &SynthConfig, report: &SynthReport, clips: &[DryClip]) -> 
             let _ = writeln!(s, "- `{}`: {}", c.name, c.origin);
         }
     }
-    let mut di = config.di.as_ref().map(|d| format!(" --di {}", d.display())).unwrap_or_default();
+    let mut di = config
+        .di
+        .as_ref()
+        .map(|d| format!(" --di {}", d.display()))
+        .unwrap_or_default();
     if let (Some(train), Some(test)) = (config.train_seconds, config.test_seconds) {
         di = format!(" --train-seconds {train} --test-seconds {test}");
     }

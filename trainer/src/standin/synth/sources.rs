@@ -32,7 +32,10 @@ pub struct DryClip {
 
 /// Reads every `.wav` of `folder` (sorted by name), resampling to 44.1 kHz with the engine's FFT resampler.
 pub fn di_clips(folder: &Path) -> Result<Vec<DryClip>, SynthError> {
-    let entries = std::fs::read_dir(folder).map_err(|source| SynthError::DiFolder { path: folder.to_path_buf(), source })?;
+    let entries = std::fs::read_dir(folder).map_err(|source| SynthError::DiFolder {
+        path: folder.to_path_buf(),
+        source,
+    })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -40,17 +43,38 @@ pub fn di_clips(folder: &Path) -> Result<Vec<DryClip>, SynthError> {
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Err(SynthError::NoDiClips { path: folder.to_path_buf() });
+        return Err(SynthError::NoDiClips {
+            path: folder.to_path_buf(),
+        });
     }
     let mut clips = Vec::with_capacity(paths.len());
     for path in paths {
-        let audio = read_mono(&path).map_err(|source| SynthError::Read { path: path.clone(), source })?;
+        let audio = read_mono(&path).map_err(|source| SynthError::Read {
+            path: path.clone(),
+            source,
+        })?;
         let samples = blackbox_engine::resample::resample_clip(&audio.samples, audio.sample_rate, SAMPLE_RATE)
-            .map_err(|e| SynthError::Resample { path: path.clone(), from: audio.sample_rate, reason: e.to_string() })?;
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let split = if TEST_CLIPS.contains(&name.as_str()) { Split::Test } else { Split::Train };
+            .map_err(|e| SynthError::Resample {
+                path: path.clone(),
+                from: audio.sample_rate,
+                reason: e.to_string(),
+            })?;
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let split = if TEST_CLIPS.contains(&name.as_str()) {
+            Split::Test
+        } else {
+            Split::Train
+        };
         clips.push(DryClip {
-            origin: format!("{} ({} Hz, {:.1} s)", path.display(), audio.sample_rate, audio.duration_seconds()),
+            origin: format!(
+                "{} ({} Hz, {:.1} s)",
+                path.display(),
+                audio.sample_rate,
+                audio.duration_seconds()
+            ),
             name,
             split,
             samples: samples.into_iter().map(f64::from).collect(),
@@ -58,7 +82,11 @@ pub fn di_clips(folder: &Path) -> Result<Vec<DryClip>, SynthError> {
     }
     for (split, label) in [(Split::Train, "Train"), (Split::Test, "Test")] {
         if !clips.iter().any(|c| c.split == split) {
-            return Err(SynthError::EmptySplit { path: folder.to_path_buf(), split: label, test: &TEST_CLIPS });
+            return Err(SynthError::EmptySplit {
+                path: folder.to_path_buf(),
+                split: label,
+                test: &TEST_CLIPS,
+            });
         }
     }
     Ok(clips)
