@@ -34,7 +34,9 @@ fn integer_depths_scale_by_two_to_the_bits_minus_one() {
         let audio = read_mono(&path).unwrap();
         assert_eq!(audio.sample_rate, 44_100);
         assert_eq!(audio.comment, None);
-        let expected = [-1.0, -0.5, 0.0, 0.25, ((full - 1) as f64 / full as f64) as f32];
+        // The largest code is just below full scale; in f32 that is at most 1 - 2^-24 (32-bit rounds up to it).
+        let largest = (((full - 1) as f64 / full as f64) as f32).min(1.0 - f32::EPSILON / 2.0);
+        let expected = [-1.0, -0.5, 0.0, 0.25, largest];
         assert_eq!(audio.samples, expected, "{bits}-bit");
         assert!(audio.samples.iter().all(|s| (-1.0..1.0).contains(s)), "{bits}-bit stays in [-1, 1)");
     }

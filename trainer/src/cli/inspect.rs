@@ -34,6 +34,8 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
     };
     let config = WindowConfig { ctx: args.ctx, train, seed: STUDY_SPLIT_SEED };
     let grid = args.grid;
+    // A wrong --data would otherwise be reported once per folder.
+    crate::dataset::require_folder(&args.data)?;
     println!("{grid} ({}/{}) in {}", grid.effect(), grid.experiment(), args.data.display());
     // Every folder is reported before giving up, so one run shows all that is wrong with a data set.
     let mut problems = 0;
@@ -67,8 +69,14 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
 }
 
 fn print_songs(recordings: &GainRecordings) {
+    // Stand-in data labels every file the same way; print a shared label once so the song list stays readable.
+    let first = recordings.songs.first().and_then(|s| s.comment.as_deref());
+    let shared = recordings.songs.iter().all(|s| s.comment.as_deref() == first);
     for song in &recordings.songs {
-        let label = song.comment.as_deref().map(|c| format!("  [{c}]")).unwrap_or_default();
+        let label = match song.comment.as_deref() {
+            Some(comment) if !shared => format!("  [{comment}]"),
+            _ => String::new(),
+        };
         println!("  {:<24} {:>7.1} s{label}", song.name, song.duration_seconds());
     }
     println!(
@@ -77,6 +85,11 @@ fn print_songs(recordings: &GainRecordings) {
         recordings.duration_seconds(),
         recordings.dir.display()
     );
+    match (shared, first) {
+        (true, Some(label)) => println!("  label: {label}"),
+        (true, None) => println!("  label: none (real recordings)"),
+        (false, _) => {}
+    }
     for warning in &recordings.warnings {
         println!("  warning: {warning}");
     }

@@ -19,7 +19,7 @@ mod windowed;
 pub use error::DatasetError;
 pub use layout::{Grid, SAMPLE_RATE, Split, dry_path, gain_dir, wet_path};
 pub use load::{load_gain, load_training_windows};
-pub use pairs::{PairPaths, list_pairs};
+pub use pairs::{PairPaths, list_pairs, require_folder};
 pub use songs::{GainRecordings, LoadWarning, MAX_TRIMMED_SAMPLES, Song, load_gain_dir, load_pair};
 pub use split::{STUDY_SPLIT_SEED, STUDY_TRAIN_WINDOWS, TrainSize, shuffled_indices};
 pub use view::{BATCH_SIZE, Batch, Batches, WindowView};

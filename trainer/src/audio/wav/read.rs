@@ -5,6 +5,9 @@ use hound::{SampleFormat, WavReader};
 use super::WavError;
 use super::info_chunk::read_comment;
 
+/// 1 - 2^-24, the largest f32 below 1.
+const LARGEST_BELOW_ONE: f32 = 1.0 - f32::EPSILON / 2.0;
+
 /// A mono recording in memory.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Audio {
@@ -39,11 +42,12 @@ pub fn read_mono(path: &Path) -> Result<Audio, WavError> {
     let samples: Vec<f32> = match (spec.sample_format, spec.bits_per_sample) {
         (SampleFormat::Float, 32) => reader.samples::<f32>().collect::<Result<_, _>>().map_err(decode)?,
         (SampleFormat::Int, bits @ (8 | 16 | 24 | 32)) => {
-            // f64 keeps 32-bit integers exact until the final rounding to f32.
+            // f64 keeps 32-bit integers exact until the final rounding to f32, which would round the top 64
+            // codes of a 32-bit file up to +1.0; the cap keeps every integer file inside [-1, 1).
             let scale = 1.0 / f64::from(1u32 << (bits - 1));
             reader
                 .samples::<i32>()
-                .map(|s| s.map(|s| (f64::from(s) * scale) as f32))
+                .map(|s| s.map(|s| ((f64::from(s) * scale) as f32).min(LARGEST_BELOW_ONE)))
                 .collect::<Result<_, _>>()
                 .map_err(decode)?
         }
