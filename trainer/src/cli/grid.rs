@@ -22,9 +22,10 @@ pub struct GridArgs {
     /// Which of the study's experiments: ds340 (Boss SD-1) or ultragain (Marshall DSL20H preamp).
     #[arg(long, value_enum)]
     pub grid: Option<Grid>,
-    /// Recordings in the study's layout (data/<effect>/<experiment>/{Train,Test}/{Low,Mid,High}/{Dry,Wet}).
-    #[arg(long, default_value = "data")]
-    pub data: PathBuf,
+    /// Recordings in the study's layout (<data>/<effect>/<experiment>/{Train,Test}/{Low,Mid,High}/{Dry,Wet}).
+    /// Default: data/, where procedural stand-in recordings are synthesised first if the grid's folder is absent.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
     /// Where finished models go (as <models>/<effect>/<experiment>/model_*.bbx). Default: models, or
     /// target/quick/models with --quick.
     #[arg(long)]
@@ -55,6 +56,24 @@ pub struct GridArgs {
     pub no_predictions: bool,
 }
 
+/// `data/`, with the procedural stand-in recordings `trainer synth` makes written there first if the grid's
+/// folder does not exist yet: a fresh clone can train and report without any recordings.
+fn default_data(grid: Grid) -> anyhow::Result<PathBuf> {
+    let data = PathBuf::from("data");
+    if !data.join(grid.effect()).join(grid.experiment()).exists() {
+        println!("no recordings in data/{}/{}: synthesising procedural stand-in data there first", grid.effect(), grid.experiment());
+        super::synth::run(super::synth::SynthArgs {
+            grid,
+            out: data.clone(),
+            di: None,
+            seed: 1,
+            train_seconds: None,
+            test_seconds: None,
+        })?;
+    }
+    Ok(data)
+}
+
 pub fn run(args: GridArgs) -> anyhow::Result<()> {
     let grid = args.grid.context("say which grid to train: --grid ds340 or --grid ultragain")?;
     let quick = args.quick;
@@ -75,8 +94,12 @@ pub fn run(args: GridArgs) -> anyhow::Result<()> {
     let train_windows = args.train_windows.unwrap_or(if quick { QUICK_TRAIN_WINDOWS } else { STUDY_TRAIN_WINDOWS });
     let validation_windows = args.validation_windows.or(quick.then_some(QUICK_VALIDATION_WINDOWS));
 
+    let data = match args.data {
+        Some(data) => data,
+        None => default_data(grid)?,
+    };
     let run = GridRun {
-        data: args.data,
+        data,
         models,
         reports: reports.clone(),
         cells: selected,

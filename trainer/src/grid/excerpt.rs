@@ -29,8 +29,7 @@ pub fn best_model_excerpt(
     if song.dry.len() < EXCERPT_SAMPLES + ctx {
         return None;
     }
-    let loudest = song.wet.iter().enumerate().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))?.0;
-    let start = loudest.saturating_sub(EXCERPT_SAMPLES / 2).clamp(ctx, song.dry.len() - EXCERPT_SAMPLES);
+    let start = loudest_stretch(&song.wet[ctx..], EXCERPT_SAMPLES) + ctx;
     let end = start + EXCERPT_SAMPLES;
     // The windows ending at start..end need ctx - 1 samples of history before `start`.
     let predicted = predict_windows(&model.weights, ctx, &song.dry[start + 1 - ctx..end], &[], 1);
@@ -43,6 +42,19 @@ pub fn best_model_excerpt(
         wet: song.wet[start..end].to_vec(),
         predicted,
     })
+}
+
+/// Start of the `len`-sample stretch with the most energy: a played passage, not an onset next to silence.
+fn loudest_stretch(signal: &[f32], len: usize) -> usize {
+    let mut energy: f64 = signal[..len].iter().map(|&x| f64::from(x) * f64::from(x)).sum();
+    let (mut best, mut best_energy) = (0, energy);
+    for start in 1..=signal.len() - len {
+        energy += f64::from(signal[start + len - 1]).powi(2) - f64::from(signal[start - 1]).powi(2);
+        if energy > best_energy {
+            (best, best_energy) = (start, energy);
+        }
+    }
+    best
 }
 
 fn first_esr(result: &ModelResult) -> Option<f32> {

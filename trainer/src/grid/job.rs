@@ -141,11 +141,11 @@ fn metrics(m: &blackbox_engine::metrics::Metrics) -> report::Metrics {
 
 fn write_predictions(dir: &std::path::Path, evaluations: &[SongEvaluation], provenance: &Provenance) -> anyhow::Result<()> {
     let label = format!("BlackBox prediction; model trained on {}", provenance.summary());
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for e in evaluations {
         for (mode, samples) in [("windowed", &e.windowed_prediction), ("streaming", &e.streaming_prediction)] {
             let path = dir.join(format!("{}_{mode}.wav", e.song));
-            write_mono_24(&path, SAMPLE_RATE, samples, Some(&label))
-                .with_context(|| format!("writing {}", path.display()))?;
+            write_mono_24(&path, SAMPLE_RATE, samples, Some(&label))?;
         }
     }
     Ok(())

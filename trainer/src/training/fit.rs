@@ -2,7 +2,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use blackbox_engine::model::LstmWeights;
-use burn::module::AutodiffModule;
+use burn::module::Module;
 use burn::optim::{AdamConfig, ModuleOptimizer};
 use burn::tensor::{Bytes, Device};
 use indicatif::ProgressBar;
@@ -42,14 +42,6 @@ pub trait EpochRunner {
     ) -> Result<(StudyLstm, EpochMetrics), TrainError>;
     /// Loss and metrics on the validation data, forward only (`model` is already off the autodiff graph).
     fn validate(&self, model: &StudyLstm) -> Result<EpochMetrics, TrainError>;
-}
-
-/// How training ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StopReason {
-    EarlyStopping,
-    EpochLimit,
-    Diverged,
 }
 
 /// A trained model: the weights of the best validation epoch and how it got there.
