@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# System and Python packages the tests need beyond the Rust toolchain: Xvfb and Mesa for the editor screenshot,
-# Spotify's pedalboard for the VST3 host test. Idempotent; skips what is already there.
+# System and Python packages the tests need beyond the Rust toolchain: Xvfb and Mesa for the editor screenshot
+# (the editor loads libGL, libX11-xcb and libXcursor at run time), Spotify's pedalboard for the VST3 host test.
+# Idempotent: installs only what is missing.
 set -euo pipefail
-apt_packages=(xvfb libgl1-mesa-dri libegl1 libgl1 xauth)
+apt_packages=(xvfb xauth libgl1 libglx-mesa0 libgl1-mesa-dri libx11-6 libx11-xcb1 libxcb1 libxcursor1)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1; fi
+  if [ "$(id -u)" -ne 0 ]; then echo "install-deps: root is needed to install: ${missing[*]}" >&2; exit 1; fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
