@@ -218,7 +218,7 @@ impl Dsl20hPreamp {
         let v1a: Vec<f64> = volts
             .iter()
             .map(|&v| {
-                let x = v + self.noise.next();
+                let x = v + self.noise.sample();
                 (if exact {
                     first.process_exact(x)
                 } else {

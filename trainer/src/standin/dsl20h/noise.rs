@@ -64,7 +64,7 @@ impl TubeNoise {
 
     /// Next sample, volts at the first grid.
     #[inline]
-    pub fn next(&mut self) -> f64 {
+    pub fn sample(&mut self) -> f64 {
         if self.scale == 0.0 {
             return 0.0;
         }

@@ -90,7 +90,7 @@ fn render(events: &[NoteEvent], seconds: f64, rng: &mut SeededRng) -> Vec<f64> {
                 string.set_damping(0.08, 0.5);
                 releases[s] = None;
             }
-            sum += string.next();
+            sum += string.tick();
         }
         out.push(dc_block.process(pickup.process(sum)));
     }

@@ -105,7 +105,7 @@ impl PluckedString {
     }
 
     #[inline]
-    pub fn next(&mut self) -> f64 {
+    pub fn tick(&mut self) -> f64 {
         let out = self.delay[self.pos];
         let lossy = self.loss_g * ((1.0 - self.loss_a) * out + self.loss_a * self.loss_x1);
         self.loss_x1 = out;
@@ -141,7 +141,7 @@ mod tests {
             },
             &mut rng,
         );
-        let x: Vec<f64> = (0..(2.0 * fs) as usize).map(|_| s.next()).collect();
+        let x: Vec<f64> = (0..(2.0 * fs) as usize).map(|_| s.tick()).collect();
         // One second of the decay: 1 Hz resolution, so a semitone either side (103.8 / 116.5 Hz) is well resolved.
         let first_second = &x[..44_100];
         let at = |f: f64| tone_amplitude(first_second, f, fs);
