@@ -4,6 +4,9 @@
 //! The op has one output, so the hidden states and the final cell state travel packed in one tensor
 //! `[batch, S + 1, hidden]` (see [`kernel::forward`]); [`super::LstmSequenceOutput`] slices it.
 
+// burn-ndarray is deprecated upstream; the `ndarray` feature still asks for it on purpose.
+#![cfg_attr(feature = "ndarray", allow(deprecated))]
+
 use std::sync::Arc;
 
 use burn::backend::autodiff::checkpoint::{base::Checkpointer, strategy::CheckpointStrategy};
