@@ -21,6 +21,32 @@ fn recordings() -> GainRecordings {
     }
 }
 
+fn windows(train: usize) -> WindowedDataset {
+    WindowedDataset::from_recordings(&recordings(), &WindowConfig { ctx: 16, train: TrainSize::Windows(train), seed: 25 })
+        .unwrap()
+}
+
+fn runner(data: &WindowedDataset, validation_batches: usize) -> WindowedRunner<'_> {
+    WindowedRunner {
+        train: data.train(),
+        validation: data.validation(),
+        validation_batches: Some(validation_batches),
+        batch_size: 64,
+        device: training_device(),
+    }
+}
+
+fn config(hidden: usize, max_epochs: usize, seed: u64) -> FitConfig {
+    FitConfig {
+        name: format!("model_Low_{hidden}_0.01_16_0"),
+        model: StudyLstmConfig { input_size: 1, hidden_size: hidden },
+        learning_rate: 0.01,
+        max_epochs,
+        patience: 15,
+        seed,
+    }
+}
+
 /// Fails the epoch whose batch order is drawn from `fail_seed`, once: a process killed mid-epoch.
 struct KilledAt<'a> {
     inner: WindowedRunner<'a>,
@@ -54,32 +80,15 @@ impl EpochRunner for KilledAt<'_> {
 
 #[test]
 fn a_resumed_run_matches_an_uninterrupted_one_bit_for_bit() {
-    let data = WindowedDataset::from_recordings(
-        &recordings(),
-        &WindowConfig { ctx: 16, train: TrainSize::Windows(1_500), seed: 25 },
-    )
-    .unwrap();
-    let runner = || WindowedRunner {
-        train: data.train(),
-        validation: data.validation(),
-        validation_batches: Some(8),
-        batch_size: 64,
-        device: training_device(),
-    };
-    let config = FitConfig {
-        name: "model_Low_8_0.01_16_0".into(),
-        model: StudyLstmConfig { input_size: 1, hidden_size: 8 },
-        learning_rate: 0.01,
-        max_epochs: 4,
-        patience: 15,
-        seed: 25,
-    };
+    let data = windows(1_500);
+    let make_runner = || runner(&data, 8);
+    let config = config(8, 4, 25);
     let dir = tempfile::tempdir().unwrap();
     let quiet = ProgressBar::hidden();
 
-    let straight = fit(&runner(), &config, &dir.path().join("a.ckpt"), &quiet).unwrap();
+    let straight = fit(&make_runner(), &config, &dir.path().join("a.ckpt"), &quiet).unwrap();
 
-    let killed = KilledAt { inner: runner(), fail_seed: Cell::new(Some(epoch_seed(25, 2))) };
+    let killed = KilledAt { inner: make_runner(), fail_seed: Cell::new(Some(epoch_seed(25, 2))) };
     let path = dir.path().join("b.ckpt");
     assert!(fit(&killed, &config, &path, &quiet).is_err(), "the run dies in its third epoch");
     let saved = Checkpoint::load(&path).unwrap().expect("a checkpoint was written");
@@ -94,26 +103,9 @@ fn a_resumed_run_matches_an_uninterrupted_one_bit_for_bit() {
 
 #[test]
 fn a_finished_checkpoint_is_not_trained_again() {
-    let data = WindowedDataset::from_recordings(
-        &recordings(),
-        &WindowConfig { ctx: 16, train: TrainSize::Windows(500), seed: 25 },
-    )
-    .unwrap();
-    let runner = WindowedRunner {
-        train: data.train(),
-        validation: data.validation(),
-        validation_batches: Some(2),
-        batch_size: 64,
-        device: training_device(),
-    };
-    let config = FitConfig {
-        name: "model_Low_4_0.01_16_0".into(),
-        model: StudyLstmConfig { input_size: 1, hidden_size: 4 },
-        learning_rate: 0.01,
-        max_epochs: 2,
-        patience: 15,
-        seed: 7,
-    };
+    let data = windows(500);
+    let runner = runner(&data, 2);
+    let config = config(4, 2, 7);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.ckpt");
     let first = fit(&runner, &config, &path, &ProgressBar::hidden()).unwrap();

@@ -93,14 +93,14 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
                         Ok(_) => {
                             summary.trained.push(name.clone());
                             overall.inc(1);
-                            multi.println(format!("finished {name}")).ok();
+                            say(&multi, format!("finished {name}"));
                             let _guard = report_lock.lock().expect("reports");
                             if let Err(e) = write_reports(run, &store, &grid_info, &data) {
-                                multi.println(format!("warning: reports not updated: {e:#}")).ok();
+                                say(&multi, format!("warning: reports not updated: {e:#}"));
                             }
                         }
                         Err(e) => {
-                            multi.println(format!("error: {name}: {e:#}")).ok();
+                            say(&multi, format!("error: {name}: {e:#}"));
                             summary.failed.push((name, format!("{e:#}")));
                         }
                     }
@@ -115,6 +115,15 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
     }
     summary.reports = Some(run.reports.clone());
     Ok(summary)
+}
+
+/// A line above the progress bars, or on stderr when they are hidden (output not a terminal, e.g. a log file).
+fn say(multi: &MultiProgress, line: String) {
+    if multi.is_hidden() {
+        eprintln!("{line}");
+    } else {
+        multi.println(line).ok();
+    }
 }
 
 fn write_reports(

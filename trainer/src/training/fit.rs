@@ -137,6 +137,18 @@ pub fn fit(
                 state.finished = verdict == Verdict::Stop;
             }
         }
+        if progress.is_hidden() {
+            // No bar to show the epoch on (a log file): one line per epoch instead.
+            eprintln!(
+                "{} epoch {}/{}: loss {:.5} val_loss {:.5} ({:.1} s)",
+                config.name,
+                epoch + 1,
+                config.max_epochs,
+                train.loss(),
+                validation.loss(),
+                started.elapsed().as_secs_f64()
+            );
+        }
         state.optimizer = optimizer
             .to_record()
             .into_bytes()
