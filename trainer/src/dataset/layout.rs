@@ -16,7 +16,7 @@ pub const LAYOUT_HINT: &str =
 /// One of the study's two experiments: an effect, its recordings and its training budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Grid {
-    /// Boss SD-1 overdrive, recorded through a DS340 amp.
+    /// Boss SD-1 overdrive pedal (the study named the experiment after its DS340 class).
     Ds340,
     /// Marshall DSL20H preamp, UltraGain channel.
     Ultragain,
@@ -41,7 +41,8 @@ impl Grid {
         }
     }
 
-    /// The study's epoch cap: the amp's harder clipping needed longer training.
+    /// The study's epoch cap: 100 for the SD-1; 200 for the DSL20H, raised because slow SD-1 models had hit
+    /// the cap before converging.
     pub fn max_epochs(self) -> usize {
         match self {
             Grid::Ds340 => 100,
