@@ -34,8 +34,12 @@ impl DataSource {
     pub fn from_provenance(provenance: &Provenance) -> Self {
         match provenance {
             Provenance::StandIn { circuit, sources, .. } => {
-                let description =
-                    if sources.is_empty() { circuit.clone() } else { format!("{circuit}, {}", sources.join(", ")) };
+                // Names only while they fit a figure's subtitle; a DI set of a dozen clips is counted instead.
+                let description = match sources.len() {
+                    0 => circuit.clone(),
+                    1..=3 => format!("{circuit}, {}", sources.join(", ")),
+                    n => format!("{circuit}, {n} dry clips ({}, ...)", sources[..2].join(", ")),
+                };
                 DataSource::StandIn { description }
             }
             Provenance::Recordings { description } => DataSource::Recordings { description: description.clone() },
