@@ -14,6 +14,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::model::init::SeededRng;
 use crate::model::{StockLstmRegressor, StudyLstmConfig};
+use crate::training::training_device;
 
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
@@ -47,16 +48,6 @@ fn thread_cpu_seconds() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: f64 = stat.split_whitespace().next()?.parse().ok()?;
     Some(ns * 1e-9)
-}
-
-/// The device the trainer trains on: flex, or ndarray with the `ndarray` feature (deprecated upstream, and
-/// ~2x slower than flex here, but asked for on purpose).
-#[cfg_attr(feature = "ndarray", allow(deprecated))]
-pub fn training_device() -> Device {
-    #[cfg(feature = "ndarray")]
-    return Device::ndarray();
-    #[cfg(not(feature = "ndarray"))]
-    Device::flex()
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {

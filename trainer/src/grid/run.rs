@@ -110,7 +110,8 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
         }
     });
     overall.finish();
-    if !summary.skipped.is_empty() || summary.trained.is_empty() {
+    // Each finished model already rewrote the reports; only a run that trained nothing still owes them.
+    if summary.trained.is_empty() {
         write_reports(run, &store, &grid_info, &data)?;
     }
     summary.reports = Some(run.reports.clone());
