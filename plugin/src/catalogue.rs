@@ -52,11 +52,12 @@ pub enum Effect {
 
 impl Effect {
     /// Matches the trainer's effect names ("SD-1", "DSL20HPreamp") loosely so spelling variants still land.
+    /// Runs on the audio thread (through [`resolve`]), so it compares bytes in place instead of lowercasing a copy.
     pub fn of_metadata(effect: &str) -> Option<Effect> {
-        let lower = effect.to_ascii_lowercase();
-        if lower.starts_with("sd") {
+        let bytes = effect.as_bytes();
+        if bytes.get(..2).is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"sd")) {
             Some(Effect::Sd1)
-        } else if lower.contains("dsl") {
+        } else if bytes.windows(3).any(|w| w.eq_ignore_ascii_case(b"dsl")) {
             Some(Effect::Dsl20h)
         } else {
             None
@@ -214,6 +215,17 @@ mod tests {
             streaming_esr: Some(streaming),
             windowed_esr: Some(windowed),
         }
+    }
+
+    #[test]
+    fn the_trainers_effect_names_and_spelling_variants_map_to_effects() {
+        assert_eq!(Effect::of_metadata("SD-1"), Some(Effect::Sd1));
+        assert_eq!(Effect::of_metadata("sd1"), Some(Effect::Sd1));
+        assert_eq!(Effect::of_metadata("DSL20HPreamp"), Some(Effect::Dsl20h));
+        assert_eq!(Effect::of_metadata("Marshall dsl20h"), Some(Effect::Dsl20h));
+        assert_eq!(Effect::of_metadata("TS9"), None);
+        assert_eq!(Effect::of_metadata("s"), None);
+        assert_eq!(Effect::of_metadata(""), None);
     }
 
     #[test]
