@@ -125,6 +125,13 @@ pub const ARCHITECTURES: [Architecture; 12] = {
 /// Model parameter value for "best available".
 pub const BEST_MODEL: i32 = 0;
 
+/// Model parameter value for the effect's gain-conditioned model, played with the continuous Gain knob instead
+/// of the Low / Mid / High selector. It comes after the architectures so that older sessions keep their values.
+pub const CONDITIONED_MODEL: i32 = ARCHITECTURES.len() as i32 + 1;
+
+/// The largest Model parameter value.
+pub const LAST_MODEL_CHOICE: i32 = CONDITIONED_MODEL;
+
 impl Architecture {
     pub fn label(&self) -> String {
         let lr = if self.learning_rate >= 1e-3 {
@@ -144,10 +151,20 @@ impl Architecture {
 
 /// The Model parameter's display text.
 pub fn model_choice_label(value: i32) -> String {
+    if value == CONDITIONED_MODEL {
+        return "Gain-conditioned · continuous Gain knob".to_owned();
+    }
     match usize::try_from(value - 1).ok().and_then(|i| ARCHITECTURES.get(i)) {
         Some(architecture) => architecture.label(),
-        None => "Best test ESR".to_owned(),
+        None => "Best streaming ESR".to_owned(),
     }
+}
+
+/// What a gain-conditioned model's gain input gets: the continuous knob when the conditioned model was chosen as
+/// such (or the user's own file plays), otherwise the position of the Low / Mid / High setting, so that a
+/// conditioned model picked as the best for "High" plays as High.
+pub fn conditioning_knob(effect: Effect, model_choice: i32, gain: GainSetting, knob: f32) -> f32 {
+    if model_choice == CONDITIONED_MODEL || effect == Effect::UserFile { knob } else { gain.knob() }
 }
 
 impl EmbeddedModel {
@@ -179,11 +196,15 @@ pub fn is_unstable(streaming_esr: Option<f32>, windowed_esr: Option<f32>) -> boo
 /// passes the input through dry and the GUI says so). Allocation-free: it runs on the audio thread whenever the
 /// selection changes.
 pub fn resolve(models: &[EmbeddedModel], effect: Effect, gain: GainSetting, model_choice: i32) -> Option<usize> {
+    let conditioned_only = model_choice == CONDITIONED_MODEL;
     let architecture = usize::try_from(model_choice - 1).ok().and_then(|i| ARCHITECTURES.get(i));
     let candidates = models.iter().enumerate().filter(|(_, m)| {
         Effect::of_metadata(m.effect) == Some(effect)
-            && gain.matches(m.gain)
-            && architecture.is_none_or(|a| a.matches(m))
+            && if conditioned_only {
+                m.gain == Gain::Conditioned
+            } else {
+                gain.matches(m.gain) && architecture.is_none_or(|a| a.matches(m))
+            }
     });
     // Stable models first, then the lowest error; a fixed-gain model beats a conditioned one on a tie.
     candidates
@@ -232,7 +253,8 @@ mod tests {
     fn architectures_follow_the_study_loop_order() {
         assert_eq!(ARCHITECTURES[0].label(), "ctx 44 · 64 units · lr 0.01");
         assert_eq!(ARCHITECTURES[11].label(), "ctx 88 · 96 units · lr 1e-4");
-        assert_eq!(model_choice_label(BEST_MODEL), "Best test ESR");
+        assert_eq!(model_choice_label(BEST_MODEL), "Best streaming ESR");
+        assert_eq!(model_choice_label(CONDITIONED_MODEL), "Gain-conditioned · continuous Gain knob");
         assert_eq!(model_choice_label(12), "ctx 88 · 96 units · lr 1e-4");
     }
 
@@ -266,5 +288,16 @@ mod tests {
         ];
         assert_eq!(resolve(&models, Effect::Dsl20h, GainSetting::Low, BEST_MODEL), Some(1));
         assert_eq!(resolve(&models, Effect::Dsl20h, GainSetting::High, BEST_MODEL), Some(0));
+        // Chosen as such, the conditioned model plays at every gain setting, and only it does.
+        assert_eq!(resolve(&models, Effect::Dsl20h, GainSetting::Low, CONDITIONED_MODEL), Some(0));
+        assert_eq!(resolve(&models, Effect::Sd1, GainSetting::Low, CONDITIONED_MODEL), None);
+    }
+
+    #[test]
+    fn the_knob_drives_a_conditioned_model_only_when_chosen_as_such() {
+        assert_eq!(conditioning_knob(Effect::Sd1, CONDITIONED_MODEL, GainSetting::Low, 0.3), 0.3);
+        assert_eq!(conditioning_knob(Effect::Sd1, BEST_MODEL, GainSetting::High, 0.3), 1.0);
+        assert_eq!(conditioning_knob(Effect::Sd1, 3, GainSetting::Mid, 0.3), 0.5);
+        assert_eq!(conditioning_knob(Effect::UserFile, BEST_MODEL, GainSetting::Low, 0.3), 0.3);
     }
 }

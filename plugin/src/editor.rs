@@ -14,7 +14,7 @@ use nice_plug::prelude::{Enum, EnumParam, IntParam, ParamSetter};
 use nice_plug_egui::{EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier, create_egui_editor};
 
 use crate::BlackBoxParams;
-use crate::catalogue::{self, ARCHITECTURES, EMBEDDED, Effect, SKIPPED};
+use crate::catalogue::{self, EMBEDDED, Effect, SKIPPED};
 use crate::meters::Meters;
 use crate::user_model::ModelFacts;
 use widgets::{gate_light, knob, level_meter, section};
@@ -111,8 +111,13 @@ impl BlackBoxEditor {
                 e if EMBEDDED.iter().any(|m| Effect::of_metadata(m.effect) == Some(e)) => String::new(),
                 _ => " (unavailable: no model)".to_owned(),
             });
-            enum_combo(ui, "Gain", &params.gain, setter, |_| String::new());
             let (effect, gain) = (params.effect.value(), params.gain.value());
+            if params.model.value() == catalogue::CONDITIONED_MODEL && effect != Effect::UserFile {
+                ui.label("Gain");
+                knob(ui, &params.gain_knob, setter, "continuous");
+            } else {
+                enum_combo(ui, "Gain", &params.gain, setter, |_| String::new());
+            }
             model_combo(ui, &params.model, setter, |choice| match catalogue::resolve(EMBEDDED, effect, gain, choice) {
                 _ if effect == Effect::UserFile => String::new(),
                 Some(index) if EMBEDDED[index].unstable_when_streamed() => " (unstable when streamed)".to_owned(),
@@ -203,7 +208,9 @@ impl BlackBoxEditor {
             knob(ui, &p.input_gain, setter, "Input");
             knob(ui, &p.output_gain, setter, "Output");
             knob(ui, &p.mix, setter, "Mix");
-            knob(ui, &p.gain_knob, setter, "Gain knob*");
+            if p.effect.value() == Effect::UserFile {
+                knob(ui, &p.gain_knob, setter, "Gain knob*");
+            }
             ui.separator();
             let mut bypass = p.bypass.value();
             if ui.checkbox(&mut bypass, "Bypass").changed() {
@@ -227,7 +234,9 @@ impl BlackBoxEditor {
             knob(ui, &p.gate_hold, setter, "Hold");
             knob(ui, &p.gate_release, setter, "Release");
         });
-        ui.label(RichText::new("* Gain knob: used only by gain-conditioned models.").small());
+        if p.effect.value() == Effect::UserFile {
+            ui.label(RichText::new("* Gain knob: used only by a gain-conditioned user model.").small());
+        }
         section(ui, "Meters");
         level_meter(ui, "in ", self.meters.input_peak());
         level_meter(ui, "out", self.meters.output_peak());
@@ -294,7 +303,7 @@ fn model_combo(ui: &mut Ui, param: &IntParam, setter: &ParamSetter, note: impl F
     ui.label("Model");
     let text = format!("{}{}", catalogue::model_choice_label(current), note(current));
     egui::ComboBox::from_id_salt("Model").width(260.0).selected_text(text).show_ui(ui, |ui| {
-        for choice in 0..=ARCHITECTURES.len() as i32 {
+        for choice in 0..=catalogue::LAST_MODEL_CHOICE {
             let text = format!("{}{}", catalogue::model_choice_label(choice), note(choice));
             if ui.selectable_label(choice == current, text).clicked() {
                 setter.begin_set_parameter(param);

@@ -37,7 +37,8 @@ pub struct BlackBoxParams {
     pub effect: EnumParam<Effect>,
     #[id = "gain"]
     pub gain: EnumParam<GainSetting>,
-    /// 0 = the best-scoring model for the effect and gain; 1..=12 = the study's architectures.
+    /// 0 = the best-scoring model for the effect and gain; 1..=12 = the study's architectures; 13 = the effect's
+    /// gain-conditioned model, played with the continuous gain knob.
     #[id = "model"]
     pub model: IntParam,
     /// The continuous gain input of a gain-conditioned model (Low 0, Mid 0.5, High 1); fixed-gain models ignore it.
@@ -96,7 +97,7 @@ impl BlackBoxParams {
             model: IntParam::new(
                 "Model",
                 BEST_MODEL,
-                IntRange::Linear { min: 0, max: catalogue::ARCHITECTURES.len() as i32 },
+                IntRange::Linear { min: 0, max: catalogue::LAST_MODEL_CHOICE },
             )
             .with_value_to_string(Arc::new(catalogue::model_choice_label)),
             gain_knob: FloatParam::new("Gain knob", 0.5, FloatRange::Linear { min: 0.0, max: 1.0 })
@@ -301,7 +302,13 @@ impl Plugin for BlackBox {
             return ProcessStatus::Normal;
         }
 
-        let knob = self.params.gain_knob.value();
+        let params = &self.params;
+        let knob = catalogue::conditioning_knob(
+            params.effect.value(),
+            params.model.value(),
+            params.gain.value(),
+            params.gain_knob.value(),
+        );
         for slot in chain.busy_slots().into_iter().flatten().chain([target]) {
             if let Some(models) = self.rack.get_mut(slot) {
                 models.set_gain_knob(knob);

@@ -5,9 +5,10 @@ use std::path::Path;
 use std::process::Command;
 
 use blackbox_engine::model::{Gain, ModelFile, Provenance, TrainingMethod};
+use blackbox_engine::lstm::StreamingLstm;
 use blackbox_engine::windowed::predict_windows;
 use blackbox_trainer::cli::synth::{SynthArgs, run as synth};
-use blackbox_trainer::dataset::{Grid, Split, TrainSize, load_gain};
+use blackbox_trainer::dataset::{Grid, Song, Split, TrainSize, load_gain};
 use blackbox_trainer::grid::{GridRun, JobSettings, cells, run_grid};
 use blackbox_trainer::model::StudyLstm;
 use blackbox_trainer::training::training_device;
@@ -15,12 +16,14 @@ use burn::tensor::{Tensor, TensorData};
 
 fn quick_run(data: &Path, out: &Path, numbers: &[usize]) -> GridRun {
     GridRun {
+        grid: Grid::Ds340,
         data: data.to_owned(),
         models: out.join("models"),
         reports: out.join("reports"),
         cells: numbers.iter().map(|&n| cells()[n]).collect(),
         settings: JobSettings {
-            grid: Grid::Ds340,
+            effect: "SD-1".to_owned(),
+            experiment: "DS340".to_owned(),
             method: TrainingMethod::Windowed,
             train_size: TrainSize::Windows(3_000),
             validation_windows: Some(1_000),
@@ -33,6 +36,22 @@ fn quick_run(data: &Path, out: &Path, numbers: &[usize]) -> GridRun {
         jobs: 2,
         test_seconds: Some(1.0),
     }
+}
+
+/// The binary's `--grid ds340 --quick` with `args`, on `data`, writing to `out`'s models and reports.
+fn trainer_quick(args: &[&str], data: &Path, out: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_trainer"))
+        .args(["--grid", "ds340", "--quick", "--no-predictions"])
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .arg("--models")
+        .arg(out.join("models"))
+        .arg("--reports")
+        .arg(out.join("reports"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "trainer {args:?} failed");
 }
 
 #[test]
@@ -95,17 +114,65 @@ fn a_quick_grid_trains_exports_reports_and_resumes() {
     assert!(again.trained.is_empty() && again.skipped.len() == 2, "{again:?}");
 
     // The binary's --quick path on the same data: the CLI wires the same runner.
-    let status = Command::new(env!("CARGO_BIN_EXE_trainer"))
-        .args(["--grid", "ds340", "--quick", "--only", "1", "--epochs", "1", "--no-predictions"])
-        .arg("--data")
-        .arg(&data)
-        .arg("--models")
-        .arg(out.join("models"))
-        .arg("--reports")
-        .arg(&reports)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    trainer_quick(&["--only", "1", "--epochs", "1"], &data, &out);
     let csv = std::fs::read_to_string(reports.join("results.csv")).unwrap();
     assert_eq!(csv.lines().count(), 4, "the report now lists all three finished models:\n{csv}");
+
+    streaming_cell_is_trained_compared_and_exported_exactly(&run, song);
+    conditioned_model_is_trained_and_swept(&data, &out);
+}
+
+/// `--method streaming` on cell 0: the model is saved beside the windowed one, its own grid report goes to
+/// reports/streaming, the comparison report pairs it with the windowed model, and the exported file streamed by
+/// the engine plays what the burn network's carried-state forward plays.
+fn streaming_cell_is_trained_compared_and_exported_exactly(windowed_run: &GridRun, song: &Song) {
+    let mut run = windowed_run.clone();
+    run.settings.method = TrainingMethod::Streaming;
+    run.cells = vec![cells()[0]];
+    let summary = run_grid(&run).unwrap();
+    assert_eq!(summary.trained, vec!["model_Low_64_0.01_44_0_streaming".to_owned()], "{summary:?}");
+
+    let model = ModelFile::load(&run.models.join("SD-1/DS340/model_Low_64_0.01_44_0_streaming.bbx")).unwrap();
+    assert_eq!(model.metadata.method, TrainingMethod::Streaming);
+    assert!(model.metadata.test_scores.iter().all(|s| s.streaming_esr.is_some_and(f32::is_finite)));
+    let streaming_report = run.reports.join("streaming/results.md");
+    assert!(std::fs::read_to_string(&streaming_report).unwrap().contains("model_Low_64_0.01_44_0_streaming"));
+    let comparison = std::fs::read_to_string(run.reports.join("windowed_vs_streaming.md")).unwrap();
+    assert!(comparison.contains("| 0 | Low | 44 | 64 | 0.01 |"), "{comparison}");
+    assert!(std::fs::metadata(run.reports.join("windowed_vs_streaming.png")).unwrap().len() > 500);
+
+    let dry = &song.dry[..3_000];
+    let mut engine = vec![0.0f32; dry.len()];
+    let mut lstm = StreamingLstm::new(&model.weights);
+    lstm.process_block(dry, &mut engine);
+    let network = StudyLstm::from_weights(&model.weights, &training_device()).unwrap();
+    // Two carried-state calls, as training's truncated chunks make them.
+    let call = |range: std::ops::Range<usize>, state| {
+        let x = Tensor::<3>::from_data(TensorData::new(dry[range.clone()].to_vec(), [1, range.len(), 1]), &training_device());
+        network.forward_sequence(x, state).unwrap()
+    };
+    let (first, state) = call(0..1_234, None);
+    let (second, _) = call(1_234..dry.len(), Some(state));
+    let burn: Vec<f32> = [first, second].into_iter().flat_map(|y| y.into_data().try_into_vec::<f32>().unwrap()).collect();
+    let worst = engine.iter().zip(&burn).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    assert!(worst <= 1e-4, "engine stream and burn's carried-state forward differ by {worst}");
+}
+
+/// `--conditioned --quick`: one model with the gain knob as its second input, tested at the three gains, and a
+/// report with the THD-against-knob sweep.
+fn conditioned_model_is_trained_and_swept(data: &Path, out: &Path) {
+    let reports = out.join("reports");
+    trainer_quick(&["--conditioned", "--epochs", "1"], data, out);
+    let model = ModelFile::load(&out.join("models/SD-1/DS340/model_Conditioned_64_0.01_88_36_streaming.bbx")).unwrap();
+    let meta = &model.metadata;
+    assert_eq!((meta.gain, model.weights.input_size, meta.method), (Gain::Conditioned, 2, TrainingMethod::Streaming));
+    assert_eq!(meta.model_number, None);
+    for gain in ["Low_", "Mid_", "High_"] {
+        assert!(meta.test_scores.iter().any(|s| s.song.starts_with(gain)), "tested at {gain}: {:?}", meta.test_scores);
+    }
+    let md = std::fs::read_to_string(reports.join("conditioned/conditioned.md")).unwrap();
+    assert!(md.contains("stand-in data") && md.contains("Monotone:") && md.contains("| High | 1.0 |"), "{md}");
+    let csv = std::fs::read_to_string(reports.join("conditioned/conditioned_thd.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 22, "a header and 21 knob positions:\n{csv}");
+    assert!(std::fs::metadata(reports.join("conditioned/conditioned_thd.png")).unwrap().len() > 500);
 }

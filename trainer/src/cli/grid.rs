@@ -6,7 +6,9 @@ use anyhow::Context;
 use blackbox_engine::model::TrainingMethod;
 
 use crate::dataset::{Grid, STUDY_SPLIT_SEED, STUDY_TRAIN_WINDOWS, TrainSize};
-use crate::grid::{GridCell, GridRun, JobSettings, cells, run_grid};
+use crate::grid::{
+    ConditionedRun, GridCell, GridRun, JobSettings, cells, model_progress_bar, run_conditioned, run_grid,
+};
 
 /// Cells a `--quick` run trains: the three cheapest (ctx 44), both learning rates and both sizes.
 const QUICK_CELLS: [usize; 3] = [0, 1, 2];
@@ -33,6 +35,25 @@ pub struct GridArgs {
     /// Where reports go. Default: reports/<grid>, or target/quick/reports/<grid> with --quick.
     #[arg(long)]
     pub reports: Option<PathBuf>,
+    /// How to train: `windowed` (the study's isolated windows from zero state) or `streaming` (1 s segments with
+    /// the state carried, truncated BPTT every ctx steps, pre-emphasised ESR + DC loss). Streaming models are saved
+    /// beside the windowed ones with a `_streaming` suffix, and their grid report goes to <reports>/streaming.
+    #[arg(long, value_enum, default_value_t = Method::Windowed)]
+    pub method: Method,
+    /// Train the gain-conditioned model instead of grid cells: one LSTM with the gain knob as a second input,
+    /// trained by streaming on the Low, Mid and High recordings together; its report goes to
+    /// <reports>/conditioned.
+    #[arg(long)]
+    pub conditioned: bool,
+    /// The conditioned model's context (its truncation length).
+    #[arg(long, default_value_t = 88, requires = "conditioned")]
+    pub ctx: usize,
+    /// The conditioned model's LSTM units.
+    #[arg(long, default_value_t = 64, requires = "conditioned")]
+    pub units: usize,
+    /// The conditioned model's learning rate.
+    #[arg(long, default_value_t = 0.01, requires = "conditioned")]
+    pub lr: f64,
     /// Train only these model numbers (0-35, the study's order), e.g. --only 0,1,35.
     #[arg(long, value_delimiter = ',')]
     pub only: Option<Vec<usize>>,
@@ -54,6 +75,21 @@ pub struct GridArgs {
     /// Skip writing predicted test WAVs (they take ~1.6 GB for a full grid).
     #[arg(long)]
     pub no_predictions: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    Windowed,
+    Streaming,
+}
+
+impl From<Method> for TrainingMethod {
+    fn from(method: Method) -> Self {
+        match method {
+            Method::Windowed => TrainingMethod::Windowed,
+            Method::Streaming => TrainingMethod::Streaming,
+        }
+    }
 }
 
 /// `data/`, with the procedural stand-in recordings `trainer synth` makes written there first if the grid's
@@ -98,29 +134,43 @@ pub fn run(args: GridArgs) -> anyhow::Result<()> {
         Some(data) => data,
         None => default_data(grid)?,
     };
-    let run = GridRun {
-        data,
-        models,
-        reports: reports.clone(),
-        cells: selected,
-        settings: JobSettings {
-            grid,
-            method: TrainingMethod::Windowed,
-            train_size: TrainSize::Windows(train_windows),
-            validation_windows,
-            max_epochs: args.epochs.unwrap_or(if quick { QUICK_EPOCHS } else { grid.max_epochs() }),
-            patience: PATIENCE,
-            seed: STUDY_SPLIT_SEED,
-            eval_threads: std::thread::available_parallelism().map_or(1, |n| n.get()).div_ceil(args.jobs.max(1)),
-            predictions: (!args.no_predictions).then(|| reports.join("predictions")),
-        },
-        jobs: args.jobs,
-        test_seconds: quick.then_some(QUICK_TEST_SECONDS),
+    let settings = JobSettings {
+        effect: grid.effect().to_owned(),
+        experiment: grid.experiment().to_owned(),
+        method: args.method.into(),
+        train_size: TrainSize::Windows(train_windows),
+        validation_windows,
+        max_epochs: args.epochs.unwrap_or(if quick { QUICK_EPOCHS } else { grid.max_epochs() }),
+        patience: PATIENCE,
+        seed: STUDY_SPLIT_SEED,
+        eval_threads: std::thread::available_parallelism().map_or(1, |n| n.get()).div_ceil(args.jobs.max(1)),
+        predictions: (!args.no_predictions).then(|| reports.join("predictions")),
     };
+    let test_seconds = quick.then_some(QUICK_TEST_SECONDS);
+    if args.conditioned {
+        let run = ConditionedRun {
+            grid,
+            data,
+            models,
+            reports,
+            ctx: args.ctx,
+            units: args.units,
+            learning_rate: args.lr,
+            settings: JobSettings { eval_threads: std::thread::available_parallelism().map_or(1, |n| n.get()), ..settings },
+            test_seconds,
+        };
+        let bar = model_progress_bar();
+        let (result, files) = run_conditioned(&run, &bar)?;
+        bar.finish_and_clear();
+        println!("{}: {} epochs; report in {}", result.name, result.epochs_run, files.markdown.display());
+        return Ok(());
+    }
+    let run = GridRun { grid, data, models, reports: reports.clone(), cells: selected, settings, jobs: args.jobs, test_seconds };
     let summary = run_grid(&run)?;
     println!(
-        "{}: {} trained, {} already finished, {} failed; reports in {}",
+        "{} ({:?}): {} trained, {} already finished, {} failed; reports in {}",
         grid.name(),
+        args.method,
         summary.trained.len(),
         summary.skipped.len(),
         summary.failed.len(),

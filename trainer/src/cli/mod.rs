@@ -6,6 +6,7 @@ pub mod bench;
 pub mod grid;
 pub mod inspect;
 pub mod synth;
+pub mod ts9;
 
 #[derive(Debug, Parser)]
 #[command(name = "trainer", version, about = "Train BlackBox's neural models of guitar effects")]
@@ -25,6 +26,8 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Build stand-in recordings: DI or procedural guitar through a reference circuit, in the study's layout.
     Synth(synth::SynthArgs),
+    /// The real-pedal check: train on the first 80 % of the Ibanez TS9 pair, test on the last 20 %, both methods.
+    Ts9(ts9::Ts9Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -32,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Synth(args)) => synth::run(args),
+        Some(Command::Ts9(args)) => ts9::run(args),
         None => grid::run(cli.grid),
     }
 }

@@ -41,6 +41,13 @@ pub enum DatasetError {
          (plus at least one for validation); record more, lower the count, or train on all but a validation fraction"
     )]
     NotEnoughWindows { dir: PathBuf, ctx: usize, available: usize, requested: usize },
+    #[error(
+        "the recordings give {available} segment(s) of {seconds:.2} s; streaming training needs at least two \
+         (one to train, one to validate): record more"
+    )]
+    NotEnoughSegments { available: usize, seconds: f64 },
+    #[error("some takes have a gain input and some have none; a model has one input layout")]
+    MixedConditioning,
     #[error("the conditioned model has no folder of its own; it trains on the Low, Mid and High folders together")]
     ConditionedHasNoFolder,
     #[error("the context size is 0; a window needs at least one sample")]

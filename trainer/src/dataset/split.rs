@@ -36,6 +36,12 @@ pub(super) enum SplitShortfall {
 }
 
 impl TrainSize {
+    /// The share of `available` windows that trains; streaming training keeps the same share of its segments,
+    /// so both methods learn from the same amount of audio.
+    pub fn train_fraction(self, available: usize) -> Option<f64> {
+        self.train_count(available).ok().map(|n| n as f64 / available as f64)
+    }
+
     /// Training windows out of `available`; at least one window must be left for validation, since early
     /// stopping watches the validation loss.
     pub(super) fn train_count(self, available: usize) -> Result<usize, SplitShortfall> {

@@ -1,22 +1,32 @@
-use std::path::PathBuf;
+//! One model's job: train (by either method), evaluate on the test takes, export the `.bbx`, its history and
+//! its result. The grid's cells, the gain-conditioned model and the TS9 check all run through here.
+
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use blackbox_engine::model::{ModelFile, ModelMetadata, Provenance, TrainingMethod};
+use blackbox_engine::model::{Gain, ModelFile, ModelMetadata, Provenance, TrainingMethod};
 use indicatif::ProgressBar;
 
 use super::store::{GridStore, write_json_atomic};
 use super::GridCell;
 use crate::audio::wav::write_mono_24;
-use crate::dataset::{BATCH_SIZE, Grid, SAMPLE_RATE, Song, TrainSize, WindowConfig, WindowedDataset};
+use crate::dataset::{
+    BATCH_SIZE, GainRecordings, SAMPLE_RATE, SEGMENT_SAMPLES, SegmentConfig, SegmentSource, SegmentedDataset, Song,
+    TrainSize, WARMUP_SAMPLES, WindowConfig, WindowedDataset,
+};
 use crate::evaluate::{SongEvaluation, evaluate_song};
 use crate::model::StudyLstmConfig;
 use crate::report::{self, ModelResult, SongResult};
-use crate::training::{FitConfig, WindowedRunner, fit, training_device};
+use crate::training::{
+    FitConfig, FitOutcome, SEGMENTS_PER_BATCH, StreamingRunner, WindowedRunner, fit, training_device,
+};
 
-/// Settings shared by every model of one grid run.
+/// Settings shared by every model of one run.
 #[derive(Clone, Debug)]
 pub struct JobSettings {
-    pub grid: Grid,
+    /// The effect and experiment the models' metadata name ("SD-1" / "DS340").
+    pub effect: String,
+    pub experiment: String,
     pub method: TrainingMethod,
     pub train_size: TrainSize,
     /// Validation windows per epoch; `None` keeps every window not used for training, as the study did.
@@ -33,9 +43,16 @@ pub struct JobSettings {
 
 /// The recordings one gain's models learn from and are tested on.
 pub struct GainData {
-    pub train: crate::dataset::GainRecordings,
+    pub train: GainRecordings,
     pub test: Vec<Song>,
     pub provenance: Provenance,
+}
+
+/// A test take and the conditioning input it is played with (empty for a fixed-gain model).
+pub struct TestTake<'a> {
+    pub name: String,
+    pub song: &'a Song,
+    pub conditioning: Vec<f32>,
 }
 
 /// Trains, evaluates and exports one grid cell; resumes from its checkpoint if one exists.
@@ -46,49 +63,124 @@ pub fn run_cell(
     store: &GridStore,
     progress: &ProgressBar,
 ) -> anyhow::Result<ModelResult> {
-    let stem = store.stem(cell);
-    let windows = WindowedDataset::from_recordings(
-        &data.train,
-        &WindowConfig { ctx: cell.ctx, train: settings.train_size, seed: settings.seed },
-    )?;
-    let validation = windows.validation();
+    let config = fit_config(cell, 1, settings, store);
+    let checkpoint = store.checkpoint_path(cell);
+    let window_config = WindowConfig { ctx: cell.ctx, train: settings.train_size, seed: settings.seed };
+    let outcome = match settings.method {
+        TrainingMethod::Windowed => fit_windowed(&data.train, &window_config, settings, &config, &checkpoint, progress),
+        TrainingMethod::Streaming => {
+            let sources = data
+                .train
+                .songs
+                .iter()
+                .map(|song| SegmentSource { dry: song.dry.clone(), wet: song.wet.clone(), conditioning: None })
+                .collect();
+            let total = data.train.total_samples();
+            fit_streaming(sources, total, &window_config, settings, &config, &checkpoint, progress)
+        }
+    }
+    .with_context(|| format!("training {}", config.name))?;
+    let tests: Vec<TestTake> =
+        data.test.iter().map(|song| TestTake { name: song.name.clone(), song, conditioning: Vec::new() }).collect();
+    export_model(cell, outcome, &tests, &data.provenance, settings, store, progress)
+}
+
+/// The cell's training settings; each cell draws its own initial weights, reproducibly from the run's seed.
+pub fn fit_config(cell: &GridCell, input_size: usize, settings: &JobSettings, store: &GridStore) -> FitConfig {
+    FitConfig {
+        name: store.stem(cell),
+        model: StudyLstmConfig { input_size, hidden_size: cell.units },
+        learning_rate: cell.learning_rate,
+        max_epochs: settings.max_epochs,
+        patience: settings.patience,
+        seed: settings.seed * 1000 + cell.number as u64,
+    }
+}
+
+/// The study's method: windows from zero state, each predicting its last wet sample.
+pub fn fit_windowed(
+    recordings: &GainRecordings,
+    windows: &WindowConfig,
+    settings: &JobSettings,
+    config: &FitConfig,
+    checkpoint: &Path,
+    progress: &ProgressBar,
+) -> anyhow::Result<FitOutcome> {
+    let dataset = WindowedDataset::from_recordings(recordings, windows)?;
     let runner = WindowedRunner {
-        train: windows.train(),
-        validation,
+        train: dataset.train(),
+        validation: dataset.validation(),
         validation_batches: settings.validation_windows.map(|n| n.div_ceil(BATCH_SIZE)),
         batch_size: BATCH_SIZE,
         device: training_device(),
     };
-    let config = FitConfig {
-        name: stem.clone(),
-        model: StudyLstmConfig { input_size: 1, hidden_size: cell.units },
-        learning_rate: cell.learning_rate,
-        max_epochs: settings.max_epochs,
-        patience: settings.patience,
-        // Each cell draws its own initial weights, reproducibly from the study's random state.
-        seed: settings.seed * 1000 + cell.number as u64,
-    };
-    let outcome = fit(&runner, &config, &store.checkpoint_path(cell), progress)
-        .with_context(|| format!("training {stem}"))?;
+    Ok(fit(&runner, config, checkpoint, progress)?)
+}
 
-    progress.set_message(format!("{stem}: evaluating on {} test songs", data.test.len()));
-    let evaluations: Vec<SongEvaluation> = data
-        .test
+/// Streaming training on `sources`, truncated every ctx steps. It trains on the share of the audio that the
+/// study's windows at this ctx would (`settings.train_size` out of `samples_per_gain / ctx` windows), so both
+/// methods learn from the same amount of a gain's recordings, and validates on at most `--validation-windows`
+/// worth of audio.
+pub fn fit_streaming(
+    sources: Vec<SegmentSource>,
+    samples_per_gain: usize,
+    windows: &WindowConfig,
+    settings: &JobSettings,
+    config: &FitConfig,
+    checkpoint: &Path,
+    progress: &ProgressBar,
+) -> anyhow::Result<FitOutcome> {
+    let available = samples_per_gain / windows.ctx.max(1);
+    let train_fraction = windows.train.train_fraction(available).with_context(|| {
+        format!("{:?} leaves no validation out of the {available} windows of {} samples", windows.train, windows.ctx)
+    })?;
+    let segment_config =
+        SegmentConfig { segment: SEGMENT_SAMPLES, warmup: WARMUP_SAMPLES, train_fraction, seed: windows.seed };
+    let mut segments = SegmentedDataset::new(sources, &segment_config)?;
+    if let Some(cap) = settings.validation_windows {
+        segments.cap_validation((cap * windows.ctx).div_ceil(SEGMENT_SAMPLES));
+    }
+    let runner = StreamingRunner {
+        data: &segments,
+        batch_size: SEGMENTS_PER_BATCH,
+        truncation: windows.ctx,
+        device: training_device(),
+    };
+    Ok(fit(&runner, config, checkpoint, progress)?)
+}
+
+/// Scores the trained weights on every test take, writes the predictions (if asked), the `.bbx`, its history
+/// and, last, its result (whose presence marks the model finished), and drops the checkpoint.
+pub fn export_model(
+    cell: &GridCell,
+    outcome: FitOutcome,
+    tests: &[TestTake],
+    provenance: &Provenance,
+    settings: &JobSettings,
+    store: &GridStore,
+    progress: &ProgressBar,
+) -> anyhow::Result<ModelResult> {
+    let stem = store.stem(cell);
+    progress.set_message(format!("{stem}: evaluating on {} test takes", tests.len()));
+    let evaluations: Vec<SongEvaluation> = tests
         .iter()
-        .map(|song| evaluate_song(&outcome.weights, cell.ctx, &song.name, &song.dry, &song.wet, &[], settings.eval_threads))
+        .map(|t| {
+            let song = t.song;
+            evaluate_song(&outcome.weights, cell.ctx, &t.name, &song.dry, &song.wet, &t.conditioning, settings.eval_threads)
+        })
         .collect();
     if let Some(dir) = &settings.predictions {
-        write_predictions(&dir.join(&stem), &evaluations, &data.provenance)?;
+        write_predictions(&dir.join(&stem), &evaluations, provenance)?;
     }
     let songs: Vec<SongResult> = evaluations
         .iter()
-        .zip(&data.test)
-        .map(|(e, song)| SongResult {
+        .zip(tests)
+        .map(|(e, t)| SongResult {
             song: e.song.clone(),
             windowed: Some(metrics(&e.windowed)),
             study_esr: Some(e.study_esr as f32).filter(|v| v.is_finite()),
             streaming: Some(metrics(&e.streaming)),
-            one_sample_shift_esr: report::one_sample_shift_esr(&song.wet).map(|v| v as f32),
+            one_sample_shift_esr: report::one_sample_shift_esr(&t.song.wet).map(|v| v as f32),
         })
         .collect();
 
@@ -109,16 +201,16 @@ pub fn run_cell(
     let file = ModelFile {
         metadata: ModelMetadata {
             name: stem.clone(),
-            effect: settings.grid.effect().to_owned(),
-            experiment: settings.grid.experiment().to_owned(),
-            model_number: Some(cell.number as u32),
+            effect: settings.effect.clone(),
+            experiment: settings.experiment.clone(),
+            model_number: (cell.gain != Gain::Conditioned).then_some(cell.number as u32),
             gain: cell.gain,
             context: cell.ctx as u32,
             hidden_size: cell.units as u32,
             learning_rate: cell.learning_rate,
             method: settings.method,
             sample_rate: SAMPLE_RATE,
-            provenance: data.provenance.clone(),
+            provenance: provenance.clone(),
             epochs_run: outcome.epochs_run as u32,
             best_validation_esr: result.best_val_esr,
             train_seconds: result.train_seconds,
@@ -129,7 +221,6 @@ pub fn run_cell(
     };
     file.save(&store.model_path(cell))?;
     write_json_atomic(&store.history_path(cell), &result.history)?;
-    // The result goes last: its presence is what marks the model finished.
     write_json_atomic(&store.result_path(cell), &result)?;
     std::fs::remove_file(store.checkpoint_path(cell)).ok();
     Ok(result)
@@ -139,7 +230,7 @@ fn metrics(m: &blackbox_engine::metrics::Metrics) -> report::Metrics {
     report::Metrics { esr: m.esr as f32, mse: m.mse as f32, mae: m.mae as f32 }
 }
 
-fn write_predictions(dir: &std::path::Path, evaluations: &[SongEvaluation], provenance: &Provenance) -> anyhow::Result<()> {
+fn write_predictions(dir: &Path, evaluations: &[SongEvaluation], provenance: &Provenance) -> anyhow::Result<()> {
     let label = format!("BlackBox prediction; model trained on {}", provenance.summary());
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for e in evaluations {

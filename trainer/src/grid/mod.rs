@@ -2,14 +2,20 @@
 //! files live, one cell's train-evaluate-export job, and the scheduler that runs them two at a time.
 
 mod cell;
+mod conditioned;
 mod excerpt;
 mod job;
+mod pair_check;
 mod provenance;
 mod run;
 mod store;
 
+pub use conditioned::{CONDITIONED_NUMBER, ConditionedRun, KNOB_OF_GAIN, run_conditioned};
 pub use cell::{CONTEXTS, GridCell, LEARNING_RATES, UNITS, cells};
-pub use job::{GainData, JobSettings, run_cell};
+pub use job::{
+    GainData, JobSettings, TestTake, export_model, fit_config, fit_streaming, fit_windowed, run_cell,
+};
+pub use pair_check::{PairCheck, pair_cells, run_pair_check, split_take};
 pub use provenance::{STAND_IN_PREFIX, provenance_of};
-pub use run::{GridRun, GridSummary, run_grid};
+pub use run::{GridRun, GridSummary, load_gains, method_report_dir, model_progress_bar, run_grid};
 pub use store::GridStore;

@@ -1,10 +1,10 @@
 use std::collections::{BTreeMap, VecDeque};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::Context;
-use blackbox_engine::model::Gain;
+use blackbox_engine::model::{Gain, TrainingMethod};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use super::excerpt::best_model_excerpt;
@@ -12,12 +12,13 @@ use super::job::{GainData, JobSettings, run_cell};
 use super::provenance::provenance_of;
 use super::store::GridStore;
 use super::{GridCell, cells};
-use crate::dataset::{Song, Split, load_gain};
-use crate::report::{DataSource, GridInfo, ModelResult, write_grid_report};
+use crate::dataset::{Grid, Song, Split, load_gain};
+use crate::report::{DataSource, GridInfo, ModelResult, write_grid_report, write_method_comparison};
 
 /// One invocation of `trainer --grid NAME`.
 #[derive(Clone, Debug)]
 pub struct GridRun {
+    pub grid: Grid,
     pub data: PathBuf,
     pub models: PathBuf,
     pub reports: PathBuf,
@@ -42,7 +43,7 @@ pub struct GridSummary {
 /// Trains every selected cell not already finished, two (or `jobs`) at a time, and rewrites the reports after
 /// each finished model. Finished models are skipped, unfinished ones resume from their checkpoints.
 pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
-    let grid = run.settings.grid;
+    let grid = run.grid;
     let store = GridStore::new(&run.models, grid, run.settings.method);
     let mut summary = GridSummary::default();
 
@@ -54,7 +55,7 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
         }
     }
     let gains: Vec<Gain> = Gain::FIXED.into_iter().filter(|g| run.cells.iter().any(|c| c.gain == *g)).collect();
-    let data = load_gains(run, &gains)?;
+    let data = load_gains(&run.data, grid, &gains, run.test_seconds)?;
     let grid_info = GridInfo {
         name: grid.name().to_owned(),
         effect: grid.effect().to_owned(),
@@ -79,12 +80,7 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
     std::thread::scope(|scope| {
         for _ in 0..run.jobs.max(1) {
             scope.spawn(|| {
-                let bar = multi.add(ProgressBar::new(0));
-                bar.set_style(
-                    ProgressStyle::with_template("  {msg:42} [{bar:24}] {pos}/{len} batches, ETA {eta}")
-                        .expect("static template")
-                        .progress_chars("=> "),
-                );
+                let bar = multi.add(model_progress_bar());
                 while let Some(cell) = queue.lock().expect("queue").pop_front() {
                     let name = store.stem(&cell);
                     let result = run_cell(&cell, &data[&cell.gain], &run.settings, &store, &bar);
@@ -118,6 +114,17 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
     Ok(summary)
 }
 
+/// The bar of one model in training: its name and epoch, and the batches of the epoch.
+pub fn model_progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("  {msg:42} [{bar:24}] {pos}/{len} batches, ETA {eta}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
 /// A line above the progress bars, or on stderr when they are hidden (output not a terminal, e.g. a log file).
 fn say(multi: &MultiProgress, line: String) {
     if multi.is_hidden() {
@@ -127,6 +134,9 @@ fn say(multi: &MultiProgress, line: String) {
     }
 }
 
+/// The method's own grid report (`reports/<grid>/` for the study's windowed method, `reports/<grid>/streaming/`
+/// for streaming training), then the windowed-versus-streaming comparison from whatever both methods have
+/// finished so far.
 fn write_reports(
     run: &GridRun,
     store: &GridStore,
@@ -138,22 +148,42 @@ fn write_reports(
     let excerpt = best_model_excerpt(store, &every_cell, &results, |cell| {
         data.get(&cell.gain).and_then(|d| d.test.first().cloned())
     });
-    write_grid_report(&run.reports, grid_info, &results, excerpt.as_ref())?;
+    write_grid_report(&method_report_dir(&run.reports, run.settings.method), grid_info, &results, excerpt.as_ref())?;
+
+    let side = |method| store.for_method(method).all_results(&every_cell);
+    let (windowed, streaming) = (side(TrainingMethod::Windowed), side(TrainingMethod::Streaming));
+    if !windowed.is_empty() && !streaming.is_empty() {
+        write_method_comparison(&run.reports, grid_info, &windowed, &streaming)?;
+    }
     Ok(())
 }
 
-fn load_gains(run: &GridRun, gains: &[Gain]) -> anyhow::Result<BTreeMap<Gain, GainData>> {
-    let grid = run.settings.grid;
+/// Where a method's grid report goes inside the grid's report folder.
+pub fn method_report_dir(grid_reports: &Path, method: TrainingMethod) -> PathBuf {
+    match method {
+        TrainingMethod::Windowed => grid_reports.to_path_buf(),
+        TrainingMethod::Streaming => grid_reports.join("streaming"),
+    }
+}
+
+/// Each gain's training and test takes from `data` (test takes cut to `test_seconds` if given), with the
+/// provenance their WAV comments declare.
+pub fn load_gains(
+    data: &Path,
+    grid: Grid,
+    gains: &[Gain],
+    test_seconds: Option<f64>,
+) -> anyhow::Result<BTreeMap<Gain, GainData>> {
     let mut out = BTreeMap::new();
     for &gain in gains {
-        let train = load_gain(&run.data, grid, Split::Train, gain)?;
-        let test = load_gain(&run.data, grid, Split::Test, gain)?;
+        let train = load_gain(data, grid, Split::Train, gain)?;
+        let test = load_gain(data, grid, Split::Test, gain)?;
         for warning in train.warnings.iter().chain(&test.warnings) {
             eprintln!("warning: {warning}");
         }
-        let description = format!("{} / {} recordings in {}", grid.effect(), grid.experiment(), run.data.display());
+        let description = format!("{} / {} recordings in {}", grid.effect(), grid.experiment(), data.display());
         let provenance = provenance_of(&train.songs, &description);
-        let test = test.songs.into_iter().map(|song| truncate(song, run.test_seconds)).collect();
+        let test = test.songs.into_iter().map(|song| truncate(song, test_seconds)).collect();
         out.insert(gain, GainData { train, test, provenance });
     }
     Ok(out)

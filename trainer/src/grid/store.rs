@@ -17,7 +17,17 @@ pub struct GridStore {
 
 impl GridStore {
     pub fn new(models_root: &Path, grid: Grid, method: TrainingMethod) -> Self {
-        GridStore { models: models_root.join(grid.effect()).join(grid.experiment()), method }
+        GridStore::at(models_root.join(grid.effect()).join(grid.experiment()), method)
+    }
+
+    /// A store in `dir` itself (models of something other than the study's two grids, e.g. the TS9 check).
+    pub fn at(dir: PathBuf, method: TrainingMethod) -> Self {
+        GridStore { models: dir, method }
+    }
+
+    /// The same folder for the other method's models.
+    pub fn for_method(&self, method: TrainingMethod) -> Self {
+        GridStore { models: self.models.clone(), method }
     }
 
     pub fn dir(&self) -> &Path {

@@ -9,6 +9,7 @@
 //! model, so reports can be redrawn without retraining. Every file is replaced atomically.
 
 mod alignment;
+mod conditioned;
 mod error;
 mod format;
 mod grid_stats;
@@ -22,6 +23,9 @@ mod results_md;
 use std::path::Path;
 
 pub use alignment::{lag1_autocorrelation, one_sample_shift_esr};
+pub use conditioned::{
+    ConditionedFiles, ConditionedReport, CurveShape, GainReference, KnobPoint, write_conditioned_report,
+};
 pub use error::ReportError;
 pub use inputs::{
     ComparisonFiles, DataSource, EsrMode, GridInfo, History, Metrics, ModelResult, ReportFiles, SongResult,

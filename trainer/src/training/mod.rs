@@ -8,6 +8,7 @@ mod checkpoint;
 mod early_stopping;
 mod fit;
 mod loss;
+mod streaming;
 mod windowed;
 
 use std::path::PathBuf;
@@ -15,7 +16,8 @@ use std::path::PathBuf;
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use early_stopping::{EarlyStopping, Verdict};
 pub use fit::{EpochRunner, FitConfig, FitOutcome, epoch_seed, fit, training_device};
-pub use loss::{ESR_EPSILON, EpochMetrics, esr_loss};
+pub use loss::{ESR_EPSILON, EpochMetrics, PRE_EMPHASIS, SignalPower, esr_loss, pre_emphasis, streaming_loss};
+pub use streaming::{SEGMENTS_PER_BATCH, StreamingRunner};
 pub use windowed::WindowedRunner;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,4 +34,13 @@ pub enum TrainError {
     ForeignCheckpoint { path: PathBuf, found: String },
     #[error("reading a tensor back from the training device failed: {0}")]
     Readback(String),
+}
+
+/// A tensor's values read back from the training device (to score a batch's predictions).
+fn values<const D: usize>(tensor: burn::tensor::Tensor<D>) -> Result<Vec<f32>, TrainError> {
+    tensor
+        .try_into_data()
+        .map_err(|e| TrainError::Readback(e.to_string()))?
+        .try_into_vec::<f32>()
+        .map_err(|e| TrainError::Readback(format!("{e:?}")))
 }

@@ -4,7 +4,7 @@ use indicatif::ProgressBar;
 
 use super::fit::EpochRunner;
 use super::loss::{EpochMetrics, esr_loss};
-use super::TrainError;
+use super::{TrainError, values};
 use crate::dataset::{Batch, WindowView};
 use crate::model::StudyLstm;
 
@@ -28,14 +28,6 @@ impl WindowedRunner<'_> {
             Tensor::from_data(TensorData::new(batch.y.clone(), [n, 1]), device),
         )
     }
-}
-
-fn values(tensor: Tensor<2>) -> Result<Vec<f32>, TrainError> {
-    tensor
-        .try_into_data()
-        .map_err(|e| TrainError::Readback(e.to_string()))?
-        .try_into_vec::<f32>()
-        .map_err(|e| TrainError::Readback(format!("{e:?}")))
 }
 
 impl EpochRunner for WindowedRunner<'_> {
