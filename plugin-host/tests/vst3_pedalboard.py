@@ -68,6 +68,11 @@ def main():
             payload = json.dumps(state).encode("utf-8")
         edited.append((chunk_id, payload))
     plugin.preset_data = build_vstpreset(class_id, edited)
+    # pedalboard keeps its own copy of every parameter and writes it back before rendering, so a value changed only
+    # through the preset can be overwritten by pedalboard's stale copy. Choose the effect through the parameter as
+    # a host's automation would; the user model itself still arrives only through the plugin's state.
+    plugin.effect = "User model file"
+    plugin.gate = False
 
     for name, parameter in plugin.parameters.items():
         print(f"param {name} = {getattr(plugin, name)}")
