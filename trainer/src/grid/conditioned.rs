@@ -17,7 +17,7 @@ use super::{GridCell, cells};
 use crate::dataset::{Grid, SegmentSource, WindowConfig};
 use crate::evaluate::{TestTone, circuit_thd, model_thd, rms};
 use crate::report::{
-    ConditionedFiles, ConditionedReport, DataSource, GainReference, GridInfo, KnobPoint, ModelResult,
+    ConditionedFiles, ConditionedReport, DataSource, EsrMode, GainReference, GridInfo, KnobPoint, ModelResult,
     write_conditioned_report,
 };
 use crate::standin::GainLevel;
@@ -153,15 +153,15 @@ fn combined_provenance(data: &BTreeMap<Gain, GainData>) -> Provenance {
     }
 }
 
+/// Mean streaming-mode test ESR over the songs whose names start with `prefix` (all songs without one).
 fn mean_streaming_esr(result: &ModelResult, prefix: Option<&str>) -> Option<f32> {
-    let values: Vec<f32> = result
+    let songs: Vec<String> = result
         .songs
         .iter()
-        .filter(|s| prefix.is_none_or(|p| s.song.starts_with(p)))
-        .map(|s| s.streaming.map(|m| m.esr))
-        .collect::<Option<_>>()?;
-    let finite = values.iter().all(|v| v.is_finite());
-    (finite && !values.is_empty()).then(|| values.iter().sum::<f32>() / values.len() as f32)
+        .map(|s| s.song.clone())
+        .filter(|name| prefix.is_none_or(|p| name.starts_with(p)))
+        .collect();
+    result.mean_esr(&songs, EsrMode::Streaming)
 }
 
 /// At Low / Mid / High: the conditioned model's ESR on that gain's takes, the best per-gain model's (either
@@ -180,11 +180,11 @@ fn references(
     for (gain, knob) in KNOB_OF_GAIN {
         let mut best: Option<(&GridStore, GridCell, ModelResult, f32)> = None;
         let mut same_architecture_esr = None;
-        for side in [&windowed, store] {
+        for (method, side) in [(TrainingMethod::Windowed, &windowed), (TrainingMethod::Streaming, store)] {
             for cell in grid_cells.iter().filter(|c| c.gain == gain) {
                 let Some(result) = side.finished(cell) else { continue };
                 let Some(esr) = mean_streaming_esr(&result, None) else { continue };
-                if side.stem(cell) != windowed.stem(cell)
+                if method == TrainingMethod::Streaming
                     && (cell.ctx, cell.units) == (run.ctx, run.units)
                     && cell.learning_rate.to_bits() == run.learning_rate.to_bits()
                 {
