@@ -4,10 +4,15 @@
 //! (labels, provenance, test ESR) come from the same bytes it will later parse into a streaming LSTM. A file
 //! that does not validate is left out with a build warning and listed in the plugin's "skipped" table, so the
 //! GUI can say why a model is missing instead of silently not offering it.
+//!
+//! Each model's loudness on the engine's reference passage is measured here too (a fraction of a second per
+//! model, with the engine optimised for build scripts by the workspace profile), so "Normalize output" has its
+//! figure without running any model at activation.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use blackbox_engine::loudness::model_loudness;
 use blackbox_engine::model::{ModelFile, TrainingMethod};
 
 fn main() {
@@ -69,7 +74,7 @@ fn write_entry(out: &mut String, path: &Path, relative: &str, model: &ModelFile)
         "    EmbeddedModel {{ path: {relative:?}, bytes: include_bytes!({abs:?}), name: {name:?}, effect: {effect:?}, \
          gain: Gain::{gain:?}, context: {ctx}, hidden_size: {hidden}, learning_rate: {lr:e}, method: {method}, \
          sample_rate: {rate}, stand_in: {stand_in}, provenance: {provenance:?}, streaming_esr: {streaming}, \
-         windowed_esr: {windowed} }},",
+         windowed_esr: {windowed}, loudness: &[{loudness}] }},",
         abs = path.canonicalize().unwrap_or_else(|_| path.to_owned()).display().to_string(),
         name = m.name,
         effect = m.effect,
@@ -82,6 +87,12 @@ fn write_entry(out: &mut String, path: &Path, relative: &str, model: &ModelFile)
         provenance = m.provenance.summary(),
         streaming = optional(m.mean_streaming_esr()),
         windowed = optional(m.mean_windowed_esr()),
+        loudness = model_loudness(model)
+            .points
+            .iter()
+            .map(|(knob, lufs)| format!("({knob:e}, {})", optional(*lufs)))
+            .collect::<Vec<_>>()
+            .join(", "),
     )
     .ok();
 }

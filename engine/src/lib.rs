@@ -1,11 +1,15 @@
 //! BlackBox's engine: the pure DSP shared by the trainer and the plugin.
 //!
 //! It knows no plugin framework and no ML framework: the trainer exports into [`model`]'s file format and the
-//! plugin streams audio through [`lstm`], [`gate`] and [`resample`]. Everything meant for the audio thread
+//! plugin streams audio through [`lstm`], [`gate`] and [`resample`], then [`tone`], [`loudness`] normalisation
+//! and the [`cabinet`] convolution. Everything meant for the audio thread
 //! allocates only at construction.
 
 pub mod model;
 pub mod activation;
+pub mod cabinet;
+pub mod loudness;
+pub mod tone;
 pub mod gate;
 pub mod resample;
 pub mod lstm;

@@ -5,6 +5,7 @@
 pub mod bundle;
 pub mod clap_host;
 pub mod fixture;
+pub mod reference;
 pub mod render;
 pub mod signal;
 pub mod window;

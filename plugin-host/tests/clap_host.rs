@@ -5,27 +5,23 @@
 
 mod common;
 
-use blackbox_engine::lstm::StreamingLstm;
-use blackbox_engine::resample::RoundTrip;
+use blackbox_plugin_host::reference::plugin_default_output;
 use blackbox_plugin_host::render::{Automation, Blocks, render};
 use blackbox_plugin_host::signal::{difference_db, guitar_like, largest_step, rms, sine, write_wav};
 use common::*;
 
 const BLOCKS: [usize; 4] = [1, 64, 511, 4096];
 
+fn engine_streaming_at(model: &blackbox_engine::model::ModelFile, input: &[f32], knob: f32) -> Vec<f32> {
+    plugin_default_output(model, input, 44_100, knob).0
+}
+
 fn engine_streaming(model: &blackbox_engine::model::ModelFile, input: &[f32]) -> Vec<f32> {
-    let mut lstm = StreamingLstm::new(&model.weights);
-    let mut out = vec![0.0; input.len()];
-    lstm.process_block(input, &mut out);
-    out
+    engine_streaming_at(model, input, 0.0)
 }
 
 fn engine_round_trip(model: &blackbox_engine::model::ModelFile, rate: u32, input: &[f32]) -> (Vec<f32>, usize) {
-    let mut lstm = StreamingLstm::new(&model.weights);
-    let mut round_trip = RoundTrip::new(rate).unwrap();
-    let mut out = input.to_vec();
-    round_trip.process_in_place(&mut out, |block| lstm.process_in_place(block));
-    (out, round_trip.latency_samples())
+    plugin_default_output(model, input, rate, 0.0)
 }
 
 #[test]
@@ -243,10 +239,7 @@ fn an_embedded_gain_conditioned_model_follows_the_continuous_gain_knob() {
         plugin.set_param("Gain knob", f64::from(knob)).unwrap();
         plugin.activate(44_100.0, 256).unwrap();
         let output = render(&mut plugin, &input, &Blocks::Fixed(256), &[]).unwrap();
-        let mut lstm = StreamingLstm::new(&model.weights);
-        lstm.set_conditioning(&[knob]);
-        let mut expected = vec![0.0; input.len()];
-        lstm.process_block(&input, &mut expected);
+        let expected = engine_streaming_at(&model, &input, knob);
         let settled = 8_192;
         let db = difference_db(&output[settled..], &expected[settled..]);
         println!("embedded {} at knob {knob}: plugin vs engine {db:.1} dB", model.metadata.name);

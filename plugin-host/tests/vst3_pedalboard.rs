@@ -9,7 +9,7 @@ mod common;
 
 use std::process::Command;
 
-use blackbox_engine::lstm::StreamingLstm;
+use blackbox_plugin_host::reference::plugin_default_output;
 use blackbox_plugin_host::bundle::vst3_bundle;
 use blackbox_plugin_host::signal::{difference_db, guitar_like, rms, write_wav};
 use common::*;
@@ -65,9 +65,7 @@ fn pedalboard_lists_the_parameters_and_the_vst3_plays_what_the_engine_plays() {
     let bytes = std::fs::read(&output_f32).unwrap();
     let output: Vec<f32> = bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
     assert_eq!(output.len(), input.len(), "pedalboard rendered a different length");
-    let mut lstm = StreamingLstm::new(&model.weights);
-    let mut expected = vec![0.0; input.len()];
-    lstm.process_block(&input, &mut expected);
+    let (expected, _) = plugin_default_output(&model, &input, 44_100, 0.0);
     assert!(rms(&expected) > 1e-3);
     let db = difference_db(&output, &expected);
     println!("VST3 in pedalboard vs engine streaming LSTM: {db:.1} dB");

@@ -4,8 +4,11 @@
 //! copied out of the file's metadata, so labels and scores are known before anything is parsed. The weights are
 //! parsed once, at activation (see [`crate::rack`]), never on the audio thread.
 
+use blackbox_engine::loudness::Loudness;
 use blackbox_engine::model::{Gain, TrainingMethod};
 use nice_plug::prelude::Enum;
+
+use crate::user_model::ModelFacts;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_models.rs"));
 
@@ -27,6 +30,9 @@ pub struct EmbeddedModel {
     pub provenance: &'static str,
     pub streaming_esr: Option<f32>,
     pub windowed_esr: Option<f32>,
+    /// (knob, LUFS) on the engine's reference passage, measured at build time: one point for a fixed-gain
+    /// model, several across the knob for a conditioned one.
+    pub loudness: &'static [(f32, Option<f32>)],
 }
 
 /// A file in `models/` that failed validation at build time, with the reader's reason.
@@ -51,6 +57,15 @@ pub enum Effect {
 }
 
 impl Effect {
+    /// The device's full name, for the face of the editor.
+    pub fn full_name(self) -> &'static str {
+        match self {
+            Effect::Sd1 => "Boss SD-1 Super OverDrive",
+            Effect::Dsl20h => "Marshall DSL20H preamp · UltraGain channel",
+            Effect::UserFile => "Your model file",
+        }
+    }
+
     /// Matches the trainer's effect names ("SD-1", "DSL20HPreamp") loosely so spelling variants still land.
     /// Runs on the audio thread (through [`resolve`]), so it compares bytes in place instead of lowercasing a copy.
     pub fn of_metadata(effect: &str) -> Option<Effect> {
@@ -183,6 +198,22 @@ impl EmbeddedModel {
     pub fn architecture_label(&self) -> String {
         Architecture { context: self.context, hidden_size: self.hidden_size, learning_rate: self.learning_rate }.label()
     }
+
+    /// What the editor shows about this model, in the same form as a user model's facts.
+    pub fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            path: format!("models/{}", self.path),
+            device: self.effect.to_owned(),
+            name: format!("{} ({} · {})", self.name, self.effect, self.gain.name()),
+            architecture: self.architecture_label(),
+            stand_in: self.stand_in,
+            provenance: self.provenance.to_owned(),
+            streaming_esr: self.streaming_esr,
+            windowed_esr: self.windowed_esr,
+            unstable_when_streamed: self.unstable_when_streamed(),
+            loudness: Loudness { points: self.loudness.to_vec() }.describe(),
+        }
+    }
 }
 
 pub fn is_unstable(streaming_esr: Option<f32>, windowed_esr: Option<f32>) -> bool {
@@ -235,6 +266,7 @@ mod tests {
             provenance: "",
             streaming_esr: Some(streaming),
             windowed_esr: Some(windowed),
+            loudness: &[],
         }
     }
 

@@ -1,6 +1,7 @@
 //! The signal path, host rate in and out:
 //!
-//! input gain -> [host rate -> 44.1 kHz] -> model (switching, crossfading) -> [44.1 kHz -> host rate]
+//! input gain -> [host rate -> 44.1 kHz] -> model (switching, crossfading, loudness-normalised)
+//!   -> [44.1 kHz -> host rate] -> DC blocker -> tone stack -> cabinet IR ([`crate::post`])
 //!   -> noise gate (detecting on the delayed dry input) -> dry/wet mix -> output level -> bypass crossfade
 //!
 //! Everything is sized in [`SignalChain::new`]; [`SignalChain::process_chunk`] never allocates, locks or panics.
@@ -8,7 +9,9 @@
 use blackbox_engine::gate::{GateParams, NoiseGate};
 use blackbox_engine::resample::{ResampleError, RoundTrip};
 
+use crate::cabinet::Cabinet;
 use crate::delay::DelayLine;
+use crate::post::{PostControls, PostStage};
 use crate::rack::{MAX_CHANNELS, ModelRack, Slot};
 use crate::switch::{FADE_SAMPLES, ModelSwitch, WARMUP_SAMPLES};
 
@@ -26,6 +29,7 @@ pub struct Controls<'a> {
     /// `None` when the gate is switched off.
     pub gate: Option<GateParams>,
     pub target: Slot,
+    pub post: PostControls,
 }
 
 /// What the meters show after a chunk.
@@ -53,13 +57,15 @@ pub struct SignalChain {
     channels: Vec<ChannelState>,
     gate: NoiseGate,
     gate_detector: Vec<f32>,
+    post: PostStage,
     bypass_mix: f32,
     latency: usize,
+    host_rate: u32,
 }
 
 impl SignalChain {
-    /// Allocates everything the audio thread will need at `host_rate`.
-    pub fn new(host_rate: u32) -> Result<Self, ChainError> {
+    /// Allocates everything the audio thread will need at `host_rate`; `cabinet` is the IR built for that rate.
+    pub fn new(host_rate: u32, cabinet: Option<Box<Cabinet>>) -> Result<Self, ChainError> {
         let mut channels = Vec::with_capacity(MAX_CHANNELS);
         for _ in 0..MAX_CHANNELS {
             let round_trip = RoundTrip::new(host_rate)?;
@@ -78,7 +84,17 @@ impl SignalChain {
         }
         let latency = channels.first().map_or(0, |c| c.round_trip.latency_samples());
         let gate = NoiseGate::new(host_rate as f32).map_err(|e| ChainError::Gate(e.to_string()))?;
-        Ok(SignalChain { channels, gate, gate_detector: vec![0.0; CHUNK], bypass_mix: 0.0, latency })
+        let post = PostStage::new(host_rate as f32, cabinet);
+        Ok(SignalChain { channels, gate, gate_detector: vec![0.0; CHUNK], post, bypass_mix: 0.0, latency, host_rate })
+    }
+
+    pub fn host_rate(&self) -> u32 {
+        self.host_rate
+    }
+
+    /// The post-model stage, for handing cabinets over between chunks.
+    pub fn post_mut(&mut self) -> &mut PostStage {
+        &mut self.post
     }
 
     /// Host-rate samples between input and output: what the host is told, zero at 44.1 kHz.
@@ -87,12 +103,13 @@ impl SignalChain {
     }
 
     /// Forgets all audio. The model states live in the rack and are reset by its owner.
-    pub fn reset(&mut self, playing: Slot) {
+    pub fn reset(&mut self, playing: Slot, post: PostControls) {
         for channel in &mut self.channels {
             channel.round_trip.reset();
             channel.dry_delay.reset();
             channel.switch.jump_to(playing);
         }
+        self.post.reset(post);
         self.gate.reset();
     }
 
@@ -132,6 +149,7 @@ impl SignalChain {
             });
             channel.dry_delay.process(&channel.raw[..n], &mut channel.dry[..n]);
         }
+        self.post.process(io, n, controls.post);
 
         self.apply_gate(io, n, controls);
         report.gate_open = controls.gate.is_some() && self.gate.is_open();

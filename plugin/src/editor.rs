@@ -1,11 +1,13 @@
-//! The egui editor: effect, gain and model selectors, knobs, gate light, meters, and the facts of the model
-//! that is playing (what it learnt from, how well it scored).
+//! The egui editor, in two panels. "Amp" is the face a player plays from: the device's name large, the knobs
+//! reached for first (input, gain, level, gate, mix), the tone stack, the cabinet and normalisation switches,
+//! meters with clip lights and the bypass footswitch. "Models & files" holds the model browser and its facts,
+//! the user's model and IR files, and the gate's finer settings.
 
 mod widgets;
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use egui::{Color32, RichText, Ui};
 use nice_plug::context::gui::GuiContext;
@@ -14,15 +16,21 @@ use nice_plug::prelude::{Enum, EnumParam, IntParam, ParamSetter};
 use nice_plug_egui::{EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier, create_egui_editor};
 
 use crate::BlackBoxParams;
-use crate::catalogue::{self, EMBEDDED, Effect, SKIPPED};
+use crate::catalogue::{self, EMBEDDED, Effect, GainSetting, SKIPPED};
 use crate::meters::Meters;
+use crate::rack::Slot;
 use crate::user_model::ModelFacts;
-use widgets::{gate_light, knob, level_meter, section};
+use widgets::{LEGEND, gate_light, knob, knob_sized, section, switch, vertical_meter};
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 540.0;
+const WIDTH: f64 = 720.0;
+const HEIGHT: f64 = 520.0;
 /// Meters and the gate light move with the audio, so the editor redraws at least this often.
 const FRAME: Duration = Duration::from_millis(33);
+/// A clip light stays lit this long after the last clipped block.
+const CLIP_HOLD: Duration = Duration::from_millis(1500);
+const BIG_KNOB: f32 = 58.0;
+const FACE: Color32 = Color32::from_rgb(0x26, 0x24, 0x22);
+const WARNING: Color32 = Color32::from_rgb(0xF0, 0x60, 0x60);
 
 pub fn default_state() -> Arc<EguiEditorState> {
     EguiEditorState::from_size(LogicalSize::new(WIDTH, HEIGHT), 1.0)
@@ -34,20 +42,55 @@ pub fn create(
     state: Arc<EguiEditorState>,
 ) -> Option<EguiEditor<BlackBoxEditor>> {
     let settings = EguiNiceSettings::new().with_tile("BlackBox");
-    create_egui_editor(
-        state,
-        RepaintNotifier::new(),
-        settings,
-        BlackBoxEditor { params, meters, gui: None, path_input: String::new() },
-    )
+    let editor = BlackBoxEditor {
+        params,
+        meters,
+        gui: None,
+        panel: Panel::Amp,
+        path_input: String::new(),
+        ir_input: String::new(),
+        clips: ClipLights::default(),
+    };
+    create_egui_editor(state, RepaintNotifier::new(), settings, editor)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Panel {
+    Amp,
+    Models,
+}
+
+/// When each meter last saw a clipped block.
+#[derive(Default)]
+struct ClipLights {
+    seen: (u32, u32),
+    input_until: Option<Instant>,
+    output_until: Option<Instant>,
+}
+
+impl ClipLights {
+    fn update(&mut self, counts: (u32, u32)) -> (bool, bool) {
+        let now = Instant::now();
+        if counts.0 != self.seen.0 {
+            self.input_until = Some(now + CLIP_HOLD);
+        }
+        if counts.1 != self.seen.1 {
+            self.output_until = Some(now + CLIP_HOLD);
+        }
+        self.seen = counts;
+        (self.input_until.is_some_and(|t| now < t), self.output_until.is_some_and(|t| now < t))
+    }
 }
 
 pub struct BlackBoxEditor {
     params: Arc<BlackBoxParams>,
     meters: Arc<Meters>,
     gui: Option<GuiContext>,
-    /// What the user has typed into the model-file field.
+    panel: Panel,
+    /// What the user has typed into the model-file and IR-file fields.
     path_input: String,
+    ir_input: String,
+    clips: ClipLights,
 }
 
 impl NiceEguiApp for BlackBoxEditor {
@@ -61,22 +104,27 @@ impl NiceEguiApp for BlackBoxEditor {
         if self.path_input.is_empty() {
             self.path_input = self.params.user_model.path();
         }
+        if self.ir_input.is_empty() {
+            self.ir_input = self.params.cabinet_ir.path();
+        }
         self.gui = Some(gui);
         Ok(())
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut nice_plug_egui::Frame) {
-        // Models the audio thread has let go of are freed here, on the GUI thread.
+        // Models and cabinets the audio thread has let go of are freed here, on the GUI thread.
         self.params.user_model.collect_retired();
+        self.params.cabinet_ir.collect_retired();
         ui.ctx().request_repaint_after(FRAME);
         let Some(gui) = self.gui.clone() else { return };
         let setter = gui.param_setter();
         egui::Frame::new().inner_margin(egui::Margin::same(10)).show(ui, |ui| {
             self.header(ui);
-            self.selectors(ui, &setter);
-            self.facts(ui);
-            self.user_file(ui, &setter);
-            self.controls(ui, &setter);
+            ui.add_space(6.0);
+            match self.panel {
+                Panel::Amp => self.face(ui, &setter),
+                Panel::Models => self.models_panel(ui, &setter),
+            }
         });
     }
 
@@ -86,25 +134,192 @@ impl NiceEguiApp for BlackBoxEditor {
 }
 
 impl BlackBoxEditor {
-    fn header(&self, ui: &mut Ui) {
+    fn header(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
-            ui.label(RichText::new("BlackBox").size(22.0).strong().color(widgets::ACCENT));
+            ui.label(RichText::new("BlackBox").size(20.0).strong().color(widgets::ACCENT));
+            ui.add_space(12.0);
+            for (panel, name) in [(Panel::Amp, "Amp"), (Panel::Models, "Models & files")] {
+                let text = RichText::new(name).size(14.0).strong();
+                if ui.selectable_label(self.panel == panel, text).clicked() {
+                    self.panel = panel;
+                }
+            }
             let rate = self.meters.sample_rate();
             if rate > 0 {
                 let latency = self.meters.latency();
                 let ms = latency as f32 * 1000.0 / rate as f32;
-                ui.label(
-                    RichText::new(format!(
-                        "{rate} Hz · latency {latency} samples ({ms:.1} ms) · models run at 44.1 kHz"
-                    ))
-                    .small(),
-                );
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(RichText::new(format!("{rate} Hz · latency {latency} samples ({ms:.1} ms)")).small());
+                });
             }
+        });
+    }
+
+    /// The facts of what the selection plays, and the device name to print on the face.
+    fn selected(&self) -> (String, String, Option<ModelFacts>) {
+        let params = &self.params;
+        let effect = params.effect.value();
+        if effect == Effect::UserFile {
+            let facts = params.user_model.status().facts;
+            let device = facts.as_ref().map_or_else(|| "No model".to_owned(), |f| f.device.clone());
+            return (device, effect.full_name().to_owned(), facts);
+        }
+        let facts = catalogue::resolve(EMBEDDED, effect, params.gain.value(), params.model.value())
+            .map(|index| EMBEDDED[index].facts());
+        (format!("{}", params.effect), effect.full_name().to_owned(), facts)
+    }
+
+    fn face(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+        let (device, full_name, facts) = self.selected();
+        let (input_clip, output_clip) = self.clips.update(self.meters.clips());
+        ui.horizontal_top(|ui| {
+            egui::Frame::new()
+                .fill(FACE)
+                .corner_radius(10.0)
+                .stroke(egui::Stroke::new(2.0, Color32::from_gray(70)))
+                .inner_margin(egui::Margin::same(14))
+                .show(ui, |ui| {
+                    ui.set_width(590.0);
+                    self.nameplate(ui, &device, &full_name, facts.as_ref());
+                    ui.add_space(10.0);
+                    self.main_knobs(ui, setter);
+                    ui.add_space(8.0);
+                    ui.separator();
+                    self.tone_and_cabinet(ui, setter);
+                });
+            ui.add_space(8.0);
+            ui.vertical(|ui| {
+                ui.add_space(30.0);
+                ui.horizontal(|ui| {
+                    vertical_meter(ui, "IN", self.meters.input_peak(), input_clip);
+                    vertical_meter(ui, "OUT", self.meters.output_peak(), output_clip);
+                });
+            });
+        });
+        ui.add_space(10.0);
+        ui.vertical_centered(|ui| {
+            let bypassed = self.params.bypass.value();
+            let text = RichText::new(if bypassed { "BYPASSED" } else { "ON" }).size(16.0).strong();
+            let fill = if bypassed { Color32::from_gray(45) } else { Color32::from_rgb(0x6A, 0x1E, 0x18) };
+            let footswitch = egui::Button::new(text).min_size(egui::Vec2::new(160.0, 40.0)).corner_radius(20.0).fill(fill);
+            if ui.add(footswitch).on_hover_text("Bypass: a short crossfade to the dry input").clicked() {
+                setter.begin_set_parameter(&self.params.bypass);
+                setter.set_parameter(&self.params.bypass, !bypassed);
+                setter.end_set_parameter(&self.params.bypass);
+            }
+        });
+        let bad_blocks = self.meters.non_finite_blocks();
+        if bad_blocks > 0 {
+            ui.label(RichText::new(format!("{bad_blocks} block(s) of NaN/inf input were silenced")).color(Color32::YELLOW));
+        }
+    }
+
+    fn nameplate(&self, ui: &mut Ui, device: &str, full_name: &str, facts: Option<&ModelFacts>) {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(device).size(38.0).strong().color(Color32::from_rgb(0xF2, 0xE6, 0xD0)));
+            ui.add_space(10.0);
+            ui.vertical(|ui| {
+                ui.add_space(6.0);
+                ui.label(RichText::new(full_name).size(14.0).color(LEGEND));
+                let line = match facts {
+                    Some(f) => {
+                        let esr = f.streaming_esr.map_or(String::new(), |e| format!(" · ESR {:.2} %", e * 100.0));
+                        format!("{}{esr}", f.architecture)
+                    }
+                    None => "no trained model for this setting: playing dry".to_owned(),
+                };
+                ui.label(RichText::new(line).small());
+            });
+            if let Some(f) = facts {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                    let (badge, color) = if f.stand_in {
+                        ("STAND-IN MODEL", Color32::from_rgb(0xE8, 0xC0, 0x30))
+                    } else {
+                        ("REAL CAPTURE", Color32::LIGHT_GREEN)
+                    };
+                    ui.label(RichText::new(badge).small().strong().color(color))
+                        .on_hover_text(if f.stand_in {
+                            "Trained on stand-in data: a circuit model of the device, not recordings of it"
+                        } else {
+                            "Trained on recordings of the real device"
+                        });
+                });
+            }
+        });
+    }
+
+    fn main_knobs(&self, ui: &mut Ui, setter: &ParamSetter) {
+        let p = &self.params;
+        ui.horizontal_top(|ui| {
+            knob_sized(ui, &p.input_gain, setter, "INPUT", BIG_KNOB);
+            ui.add_space(6.0);
+            let conditioned = p.model.value() == catalogue::CONDITIONED_MODEL || p.effect.value() == Effect::UserFile;
+            if conditioned {
+                knob_sized(ui, &p.gain_knob, setter, "GAIN", BIG_KNOB);
+            } else {
+                gain_selector(ui, &p.gain, setter);
+            }
+            ui.add_space(6.0);
+            knob_sized(ui, &p.output_gain, setter, "LEVEL", BIG_KNOB);
+            ui.add_space(6.0);
+            ui.vertical_centered(|ui| {
+                ui.set_width(BIG_KNOB + 24.0);
+                knob_sized(ui, &p.gate_threshold, setter, "GATE", BIG_KNOB);
+                ui.horizontal(|ui| {
+                    ui.add_space(6.0);
+                    switch(ui, &p.gate_on, setter, "On");
+                    gate_light(ui, self.meters.gate_open(), p.gate_on.value());
+                });
+            });
+            ui.add_space(6.0);
+            knob_sized(ui, &p.mix, setter, "MIX", BIG_KNOB);
+        });
+    }
+
+    fn tone_and_cabinet(&self, ui: &mut Ui, setter: &ParamSetter) {
+        let p = &self.params;
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.horizontal(|ui| {
+                    knob(ui, &p.bass, setter, "BASS");
+                    knob(ui, &p.mid, setter, "MIDDLE");
+                    knob(ui, &p.treble, setter, "TREBLE");
+                });
+                switch(ui, &p.tone_on, setter, "TONE");
+            });
+            ui.add_space(16.0);
+            ui.vertical(|ui| {
+                ui.add_space(6.0);
+                switch(ui, &p.cabinet_on, setter, "CAB");
+                let status = p.cabinet_ir.status();
+                ui.label(RichText::new(&status.description).small()).on_hover_text("Change it on \"Models & files\"");
+                if status.error.is_some() {
+                    ui.label(RichText::new("IR file not loaded (see Models & files)").small().color(WARNING));
+                }
+                ui.add_space(6.0);
+                switch(ui, &p.normalize, setter, "NORMALIZE")
+                    .on_hover_text("Brings every model to the same loudness, so switching models keeps the level");
+            });
+        });
+    }
+
+    fn models_panel(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+        self.selectors(ui, setter);
+        self.facts(ui);
+        self.user_file(ui, setter);
+        self.ir_file(ui, setter);
+        let p = &self.params;
+        section(ui, "Noise gate (detects on the dry input, acts after the model)");
+        ui.horizontal(|ui| {
+            knob(ui, &p.gate_attack, setter, "Attack");
+            knob(ui, &p.gate_hold, setter, "Hold");
+            knob(ui, &p.gate_release, setter, "Release");
         });
     }
 
     fn selectors(&self, ui: &mut Ui, setter: &ParamSetter) {
         let params = &self.params;
+        section(ui, "Model");
         ui.horizontal(|ui| {
             enum_combo(ui, "Effect", &params.effect, setter, |effect| match effect {
                 Effect::UserFile => String::new(),
@@ -112,10 +327,7 @@ impl BlackBoxEditor {
                 _ => " (unavailable: no model)".to_owned(),
             });
             let (effect, gain) = (params.effect.value(), params.gain.value());
-            if params.model.value() == catalogue::CONDITIONED_MODEL && effect != Effect::UserFile {
-                ui.label("Gain");
-                knob(ui, &params.gain_knob, setter, "continuous");
-            } else {
+            if params.model.value() != catalogue::CONDITIONED_MODEL {
                 enum_combo(ui, "Gain", &params.gain, setter, |_| String::new());
             }
             model_combo(ui, &params.model, setter, |choice| match catalogue::resolve(EMBEDDED, effect, gain, choice) {
@@ -128,36 +340,15 @@ impl BlackBoxEditor {
     }
 
     fn facts(&self, ui: &mut Ui) {
-        section(ui, "Model");
         let params = &self.params;
-        let effect = params.effect.value();
         if self.meters.switching() {
             ui.label(RichText::new("switching: warming the new model up, then crossfading").italics());
         }
-        if effect == Effect::UserFile {
-            let status = params.user_model.status();
-            match &status.facts {
-                Some(facts) => show_facts(ui, facts),
-                None => unavailable(ui, "No user model loaded: audio passes through dry."),
-            }
-            return;
-        }
-        match catalogue::resolve(EMBEDDED, effect, params.gain.value(), params.model.value()) {
-            Some(index) => {
-                let m = &EMBEDDED[index];
-                show_facts(
-                    ui,
-                    &ModelFacts {
-                        path: format!("models/{}", m.path),
-                        name: format!("{} ({} · {})", m.name, m.effect, m.gain.name()),
-                        architecture: m.architecture_label(),
-                        stand_in: m.stand_in,
-                        provenance: m.provenance.to_owned(),
-                        streaming_esr: m.streaming_esr,
-                        windowed_esr: m.windowed_esr,
-                        unstable_when_streamed: m.unstable_when_streamed(),
-                    },
-                );
+        let (_, _, facts) = self.selected();
+        match facts {
+            Some(facts) => show_facts(ui, &facts),
+            None if params.effect.value() == Effect::UserFile => {
+                unavailable(ui, "No user model loaded: audio passes through dry.")
             }
             None => unavailable(
                 ui,
@@ -169,6 +360,15 @@ impl BlackBoxEditor {
                 ),
             ),
         }
+        // What the audio thread reports, which differs from the selection while a switch is running.
+        let playing = match self.meters.playing() {
+            Slot::Dry => "dry".to_owned(),
+            Slot::Embedded(i) => EMBEDDED.get(i).map_or("?".to_owned(), |m| m.name.to_owned()),
+            Slot::User(_) => "the user model file".to_owned(),
+        };
+        if self.meters.sample_rate() > 0 {
+            ui.label(RichText::new(format!("Now playing: {playing}")).small());
+        }
         if !SKIPPED.is_empty() {
             let reasons: Vec<String> = SKIPPED.iter().map(|s| format!("{}: {}", s.path, s.reason)).collect();
             ui.label(
@@ -179,10 +379,10 @@ impl BlackBoxEditor {
     }
 
     fn user_file(&mut self, ui: &mut Ui, setter: &ParamSetter) {
-        section(ui, "User model file");
+        section(ui, "User model file (.bbx)");
         ui.horizontal(|ui| {
             ui.add(
-                egui::TextEdit::singleline(&mut self.path_input).desired_width(400.0).hint_text("/path/to/model.bbx"),
+                egui::TextEdit::singleline(&mut self.path_input).desired_width(420.0).hint_text("/path/to/model.bbx"),
             );
             if ui.button("Load model file...").clicked() {
                 // Loading reads and builds the model here, on the GUI thread; the audio thread only receives it.
@@ -197,56 +397,52 @@ impl BlackBoxEditor {
             }
         });
         if let Some(error) = self.params.user_model.status().error {
-            ui.label(RichText::new(format!("Not loaded: {error}")).color(Color32::from_rgb(0xF0, 0x60, 0x60)));
+            ui.label(RichText::new(format!("Not loaded: {error}")).color(WARNING));
         }
     }
 
-    fn controls(&self, ui: &mut Ui, setter: &ParamSetter) {
-        let p = &self.params;
-        section(ui, "Levels");
+    fn ir_file(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+        section(ui, "Cabinet IR (WAV, any rate, bit depth and channel count; up to 2 s)");
+        let status = self.params.cabinet_ir.status();
+        ui.label(RichText::new(&status.description).small());
         ui.horizontal(|ui| {
-            knob(ui, &p.input_gain, setter, "Input");
-            knob(ui, &p.output_gain, setter, "Output");
-            knob(ui, &p.mix, setter, "Mix");
-            if p.effect.value() == Effect::UserFile {
-                knob(ui, &p.gain_knob, setter, "Gain knob*");
+            ui.add(egui::TextEdit::singleline(&mut self.ir_input).desired_width(420.0).hint_text("/path/to/cab.wav"));
+            if ui.button("Load IR...").clicked()
+                && self.params.cabinet_ir.load(Path::new(self.ir_input.trim())).is_ok()
+            {
+                setter.begin_set_parameter(&self.params.cabinet_on);
+                setter.set_parameter(&self.params.cabinet_on, true);
+                setter.end_set_parameter(&self.params.cabinet_on);
             }
-            ui.separator();
-            let mut bypass = p.bypass.value();
-            if ui.checkbox(&mut bypass, "Bypass").changed() {
-                setter.begin_set_parameter(&p.bypass);
-                setter.set_parameter(&p.bypass, bypass);
-                setter.end_set_parameter(&p.bypass);
+            if ui.button("Designed").on_hover_text("The built-in designed cabinet").clicked() {
+                self.params.cabinet_ir.use_designed();
+                self.ir_input.clear();
             }
         });
-        section(ui, "Noise gate");
-        ui.horizontal(|ui| {
-            let mut on = p.gate_on.value();
-            if ui.checkbox(&mut on, "Gate").changed() {
-                setter.begin_set_parameter(&p.gate_on);
-                setter.set_parameter(&p.gate_on, on);
-                setter.end_set_parameter(&p.gate_on);
-            }
-            gate_light(ui, self.meters.gate_open(), on);
-            ui.add_space(8.0);
-            knob(ui, &p.gate_threshold, setter, "Threshold");
-            knob(ui, &p.gate_attack, setter, "Attack");
-            knob(ui, &p.gate_hold, setter, "Hold");
-            knob(ui, &p.gate_release, setter, "Release");
-        });
-        if p.effect.value() == Effect::UserFile {
-            ui.label(RichText::new("* Gain knob: used only by a gain-conditioned user model.").small());
-        }
-        section(ui, "Meters");
-        level_meter(ui, "in ", self.meters.input_peak());
-        level_meter(ui, "out", self.meters.output_peak());
-        let bad_blocks = self.meters.non_finite_blocks();
-        if bad_blocks > 0 {
-            ui.label(
-                RichText::new(format!("{bad_blocks} block(s) of NaN/inf input were silenced")).color(Color32::YELLOW),
-            );
+        if let Some(error) = status.error {
+            ui.label(RichText::new(format!("Not loaded: {error}")).color(WARNING));
         }
     }
+}
+
+/// Low / Mid / High as three buttons under a GAIN legend, for the study's fixed-gain models.
+fn gain_selector(ui: &mut Ui, param: &EnumParam<GainSetting>, setter: &ParamSetter) {
+    ui.vertical_centered(|ui| {
+        ui.set_width(BIG_KNOB + 40.0);
+        ui.label(RichText::new("GAIN").size(13.0).strong().color(LEGEND));
+        ui.add_space(8.0);
+        let current = param.value();
+        for (index, name) in GainSetting::variants().iter().enumerate().rev() {
+            let value = GainSetting::from_index(index);
+            let text = RichText::new(name.to_uppercase()).strong();
+            let button = egui::Button::new(text).min_size(egui::Vec2::new(70.0, 20.0)).selected(value == current);
+            if ui.add(button).clicked() {
+                setter.begin_set_parameter(param);
+                setter.set_parameter(param, value);
+                setter.end_set_parameter(param);
+            }
+        }
+    });
 }
 
 fn show_facts(ui: &mut Ui, facts: &ModelFacts) {
@@ -261,14 +457,14 @@ fn show_facts(ui: &mut Ui, facts: &ModelFacts) {
     ui.label(RichText::new(&facts.provenance).small());
     let percent = |v: Option<f32>| v.map_or("n/a".to_owned(), |v| format!("{:.2} %", v * 100.0));
     ui.label(format!(
-        "Test ESR: {} streamed (as played here) · {} windowed",
+        "Test ESR: {} streamed (as played here) · {} windowed · loudness {} on the reference passage",
         percent(facts.streaming_esr),
-        percent(facts.windowed_esr)
+        percent(facts.windowed_esr),
+        facts.loudness
     ));
     if facts.unstable_when_streamed {
         ui.label(
-            RichText::new("Unstable when streamed: its streamed error is far above its windowed error.")
-                .color(Color32::from_rgb(0xF0, 0x60, 0x60)),
+            RichText::new("Unstable when streamed: its streamed error is far above its windowed error.").color(WARNING),
         );
     }
 }

@@ -8,132 +8,28 @@
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use blackbox_engine::gate::GateParams;
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditor, EguiEditorState};
 
+pub mod cabinet;
 pub mod catalogue;
 pub mod chain;
 pub mod delay;
 pub mod editor;
 pub mod meters;
+pub mod params;
+pub mod post;
 pub mod rack;
 pub mod switch;
 pub mod user_model;
 
-use catalogue::{BEST_MODEL, EMBEDDED, Effect, GainSetting};
+use cabinet::{Cabinet, CabinetAudioEnd, CabinetSlot};
+use catalogue::{EMBEDDED, Effect};
 use chain::{CHUNK, Controls, SignalChain, sanitize};
 use meters::Meters;
+pub use params::BlackBoxParams;
 use rack::{ChannelModels, ModelRack, Slot};
 use user_model::{AudioEnd, Handover, UserModelSlot};
-
-#[derive(Params)]
-pub struct BlackBoxParams {
-    /// The user's model file, saved as its path and reloaded with the session.
-    #[persist = "user-model"]
-    pub user_model: UserModelSlot,
-
-    #[id = "effect"]
-    pub effect: EnumParam<Effect>,
-    #[id = "gain"]
-    pub gain: EnumParam<GainSetting>,
-    /// 0 = the best-scoring model for the effect and gain; 1..=12 = the study's architectures; 13 = the effect's
-    /// gain-conditioned model, played with the continuous gain knob.
-    #[id = "model"]
-    pub model: IntParam,
-    /// The continuous gain input of a gain-conditioned model (Low 0, Mid 0.5, High 1); fixed-gain models ignore it.
-    #[id = "knob"]
-    pub gain_knob: FloatParam,
-
-    #[id = "in_db"]
-    pub input_gain: FloatParam,
-    #[id = "out_db"]
-    pub output_gain: FloatParam,
-
-    #[id = "gate"]
-    pub gate_on: BoolParam,
-    #[id = "g_thr"]
-    pub gate_threshold: FloatParam,
-    #[id = "g_att"]
-    pub gate_attack: FloatParam,
-    #[id = "g_hold"]
-    pub gate_hold: FloatParam,
-    #[id = "g_rel"]
-    pub gate_release: FloatParam,
-
-    #[id = "mix"]
-    pub mix: FloatParam,
-    #[id = "bypass"]
-    pub bypass: BoolParam,
-}
-
-impl BlackBoxParams {
-    fn new(user_model: UserModelSlot) -> Self {
-        let decibels = |name: &str| {
-            FloatParam::new(
-                name,
-                1.0,
-                FloatRange::Skewed {
-                    min: util::db_to_gain(-24.0),
-                    max: util::db_to_gain(24.0),
-                    factor: FloatRange::gain_skew_factor(-24.0, 24.0),
-                },
-            )
-            .with_smoother(SmoothingStyle::Logarithmic(30.0))
-            .with_unit(" dB")
-            .with_value_to_string(formatters::v2s_f32_gain_to_db(1))
-            .with_string_to_value(formatters::s2v_f32_gain_to_db())
-        };
-        let milliseconds = |name: &str, default: f32, min: f32, max: f32| {
-            FloatParam::new(name, default, FloatRange::Skewed { min, max, factor: FloatRange::skew_factor(-2.0) })
-                .with_unit(" ms")
-                .with_value_to_string(formatters::v2s_f32_rounded(1))
-        };
-        let gate = GateParams::default();
-        BlackBoxParams {
-            user_model,
-            effect: EnumParam::new("Effect", Effect::Sd1),
-            gain: EnumParam::new("Gain", GainSetting::Mid),
-            model: IntParam::new(
-                "Model",
-                BEST_MODEL,
-                IntRange::Linear { min: 0, max: catalogue::LAST_MODEL_CHOICE },
-            )
-            .with_value_to_string(Arc::new(catalogue::model_choice_label)),
-            gain_knob: FloatParam::new("Gain knob", 0.5, FloatRange::Linear { min: 0.0, max: 1.0 })
-                .with_value_to_string(formatters::v2s_f32_rounded(2)),
-            input_gain: decibels("Input"),
-            output_gain: decibels("Output"),
-            gate_on: BoolParam::new("Gate", true),
-            gate_threshold: FloatParam::new(
-                "Gate threshold",
-                gate.threshold_db,
-                FloatRange::Linear { min: -96.0, max: 0.0 },
-            )
-            .with_unit(" dB")
-            .with_value_to_string(formatters::v2s_f32_rounded(1)),
-            gate_attack: milliseconds("Gate attack", gate.attack_ms, 0.1, 100.0),
-            gate_hold: milliseconds("Gate hold", gate.hold_ms, 0.0, 1000.0),
-            gate_release: milliseconds("Gate release", gate.release_ms, 1.0, 2000.0),
-            mix: FloatParam::new("Mix", 1.0, FloatRange::Linear { min: 0.0, max: 1.0 })
-                .with_smoother(SmoothingStyle::Linear(30.0))
-                .with_unit(" %")
-                .with_value_to_string(formatters::v2s_f32_percentage(0))
-                .with_string_to_value(formatters::s2v_f32_percentage()),
-            bypass: BoolParam::new("Bypass", false).make_bypass(),
-        }
-    }
-
-    fn gate_params(&self) -> Option<GateParams> {
-        self.gate_on.value().then(|| GateParams {
-            threshold_db: self.gate_threshold.value(),
-            attack_ms: self.gate_attack.value(),
-            hold_ms: self.gate_hold.value(),
-            release_ms: self.gate_release.value(),
-            ..GateParams::default()
-        })
-    }
-}
 
 pub struct BlackBox {
     params: Arc<BlackBoxParams>,
@@ -144,6 +40,9 @@ pub struct BlackBox {
     user_audio: AudioEnd,
     /// A replaced user model the retire ring had no room for; kept rather than freed on the audio thread.
     unretired: Option<Box<ChannelModels>>,
+    cabinet_audio: CabinetAudioEnd,
+    /// The same for a replaced cabinet.
+    unretired_cabinet: Option<Box<Cabinet>>,
     input_gain: Vec<f32>,
     output_gain: Vec<f32>,
     mix: Vec<f32>,
@@ -153,14 +52,17 @@ pub struct BlackBox {
 impl Default for BlackBox {
     fn default() -> Self {
         let (user_model, user_audio) = UserModelSlot::new();
+        let (cabinet_ir, cabinet_audio) = CabinetSlot::new();
         BlackBox {
-            params: Arc::new(BlackBoxParams::new(user_model)),
+            params: Arc::new(BlackBoxParams::new(user_model, cabinet_ir)),
             meters: Arc::new(Meters::default()),
             editor_state: editor::default_state(),
             rack: ModelRack::empty(),
             chain: None,
             user_audio,
             unretired: None,
+            cabinet_audio,
+            unretired_cabinet: None,
             input_gain: vec![1.0; CHUNK],
             output_gain: vec![1.0; CHUNK],
             mix: vec![1.0; CHUNK],
@@ -199,6 +101,33 @@ impl BlackBox {
         };
         if let Some(old) = replaced {
             self.retire(old);
+        }
+    }
+
+    /// Takes a newly built cabinet when no crossfade is running, and sends replaced ones back for freeing.
+    fn receive_cabinet(&mut self) {
+        let Some(chain) = &mut self.chain else { return };
+        let retired = &mut self.cabinet_audio.retired;
+        let mut retire = |cabinet: Box<Cabinet>, unretired: &mut Option<Box<Cabinet>>| {
+            if let Err(rtrb::PushError::Full(cabinet)) = retired.push(cabinet) {
+                *unretired = Some(cabinet);
+            }
+        };
+        if let Some(old) = self.unretired_cabinet.take() {
+            retire(old, &mut self.unretired_cabinet);
+        }
+        if let Some(done) = chain.post_mut().take_finished() {
+            retire(done, &mut self.unretired_cabinet);
+        }
+        if self.unretired_cabinet.is_some() || chain.post_mut().cabinet_busy() {
+            return;
+        }
+        let Ok(cabinet) = self.cabinet_audio.handover.pop() else { return };
+        if cabinet.sample_rate != chain.host_rate() {
+            // Built before the host changed rate; activation has already built the current one.
+            retire(cabinet, &mut self.unretired_cabinet);
+        } else if let Some(old) = chain.post_mut().install_cabinet(cabinet) {
+            retire(old, &mut self.unretired_cabinet);
         }
     }
 
@@ -254,7 +183,8 @@ impl Plugin for BlackBox {
             }
         }
         let rate = buffer_config.sample_rate.round() as u32;
-        let chain = match SignalChain::new(rate) {
+        let cabinet = self.params.cabinet_ir.prepare(rate);
+        let chain = match SignalChain::new(rate, cabinet) {
             Ok(chain) => chain,
             Err(error) => {
                 nice_error!("BlackBox cannot run at {rate} Hz: {error}");
@@ -270,14 +200,17 @@ impl Plugin for BlackBox {
         true
     }
 
+
     fn reset(&mut self) {
         // Everything starts from zero state on the model the selection names, so a freshly started plugin plays
         // exactly what the engine's streaming LSTM plays for the same input.
         self.receive_user_model();
+        self.receive_cabinet();
         let target = self.target();
         self.rack.reset_all();
+        let post = self.params.post_controls();
         if let Some(chain) = &mut self.chain {
-            chain.reset(target);
+            chain.reset(target, post);
         }
     }
 
@@ -288,7 +221,9 @@ impl Plugin for BlackBox {
         _context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
         self.receive_user_model();
+        self.receive_cabinet();
         let target = self.target();
+        let post = self.params.post_controls();
         let Some(chain) = &mut self.chain else { return ProcessStatus::Normal };
         let total = buffer.samples();
         let channels = buffer.as_slice();
@@ -297,7 +232,7 @@ impl Plugin for BlackBox {
             // A NaN would poison the LSTM state for good: start over, and keep the host's speakers safe.
             channels.iter_mut().for_each(|c| c.fill(0.0));
             self.rack.reset_all();
-            chain.reset(target);
+            chain.reset(target, post);
             self.meters.record_non_finite_block();
             return ProcessStatus::Normal;
         }
@@ -309,9 +244,10 @@ impl Plugin for BlackBox {
             params.gain.value(),
             params.gain_knob.value(),
         );
+        let normalize = params.normalize.value();
         for slot in chain.busy_slots().into_iter().flatten().chain([target]) {
             if let Some(models) = self.rack.get_mut(slot) {
-                models.set_gain_knob(knob);
+                models.set_controls(knob, normalize);
             }
         }
         let gate = self.params.gate_params();
@@ -331,6 +267,7 @@ impl Plugin for BlackBox {
                 bypass,
                 gate,
                 target,
+                post,
             };
             let range = start..start + n;
             let report = match channels {
@@ -353,6 +290,7 @@ impl Plugin for BlackBox {
 
     fn deactivate(&mut self) {
         self.params.user_model.collect_retired();
+        self.params.cabinet_ir.collect_retired();
     }
 }
 

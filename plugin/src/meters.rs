@@ -21,7 +21,13 @@ pub struct Meters {
     sample_rate: AtomicU32,
     /// Blocks replaced by silence because the input contained NaN or infinity.
     non_finite_blocks: AtomicU32,
+    /// Blocks whose input or output reached full scale; the editor lights its clip LEDs when these move.
+    input_clips: AtomicU32,
+    output_clips: AtomicU32,
 }
+
+/// A peak at or above this is a clip (0 dBFS less a rounding margin).
+pub const CLIP_LEVEL: f32 = 0.999;
 
 impl Default for Meters {
     fn default() -> Self {
@@ -34,6 +40,8 @@ impl Default for Meters {
             latency: AtomicU32::new(0),
             sample_rate: AtomicU32::new(0),
             non_finite_blocks: AtomicU32::new(0),
+            input_clips: AtomicU32::new(0),
+            output_clips: AtomicU32::new(0),
         }
     }
 }
@@ -52,6 +60,17 @@ impl Meters {
         };
         fall(&self.input_peak, input_peak);
         fall(&self.output_peak, output_peak);
+        if input_peak >= CLIP_LEVEL {
+            self.input_clips.fetch_add(1, Ordering::Relaxed);
+        }
+        if output_peak >= CLIP_LEVEL {
+            self.output_clips.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// (input, output) clipped-block counts since the plugin was created.
+    pub fn clips(&self) -> (u32, u32) {
+        (self.input_clips.load(Ordering::Relaxed), self.output_clips.load(Ordering::Relaxed))
     }
 
     pub fn record_state(&self, gate_open: bool, playing: Slot, switching: bool) {

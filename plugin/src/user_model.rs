@@ -9,6 +9,7 @@
 use std::path::Path;
 use std::sync::{Mutex, RwLock};
 
+use blackbox_engine::loudness::model_loudness;
 use blackbox_engine::model::{ModelError, ModelFile};
 use nice_plug::params::persist::PersistentField;
 
@@ -41,6 +42,8 @@ pub enum Handover {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModelFacts {
     pub path: String,
+    /// The device as its metadata names it, e.g. "SD-1".
+    pub device: String,
     pub name: String,
     pub architecture: String,
     pub stand_in: bool,
@@ -48,16 +51,19 @@ pub struct ModelFacts {
     pub streaming_esr: Option<f32>,
     pub windowed_esr: Option<f32>,
     pub unstable_when_streamed: bool,
+    /// Its loudness on the reference passage, e.g. "-29.3 LUFS".
+    pub loudness: String,
 }
 
 impl ModelFacts {
-    fn of(path: &str, file: &ModelFile) -> Self {
+    fn of(path: &str, file: &ModelFile, loudness: String) -> Self {
         let m = &file.metadata;
         let lr =
             if m.learning_rate >= 1e-3 { format!("{}", m.learning_rate) } else { format!("{:e}", m.learning_rate) };
         let (streaming_esr, windowed_esr) = (m.mean_streaming_esr(), m.mean_windowed_esr());
         ModelFacts {
             path: path.to_owned(),
+            device: m.effect.clone(),
             name: format!("{} ({} · {})", m.name, m.effect, m.gain.name()),
             architecture: format!("ctx {} · {} units · lr {lr}", m.context, m.hidden_size),
             stand_in: m.provenance.is_stand_in(),
@@ -65,6 +71,7 @@ impl ModelFacts {
             streaming_esr,
             windowed_esr,
             unstable_when_streamed: is_unstable(streaming_esr, windowed_esr),
+            loudness,
         }
     }
 }
@@ -149,8 +156,10 @@ impl UserModelSlot {
         if file.metadata.sample_rate != MODEL_RATE {
             return Err(UserModelError::WrongRate { path: shown.to_owned(), found: file.metadata.sample_rate });
         }
-        let facts = ModelFacts::of(shown, &file);
-        self.send(Handover::Install(Box::new(ChannelModels::new(&file.weights))))?;
+        // Measured here, on the loading thread, so that "Normalize output" levels the file like the embedded models.
+        let loudness = model_loudness(&file);
+        let facts = ModelFacts::of(shown, &file, loudness.describe());
+        self.send(Handover::Install(Box::new(ChannelModels::new(&file.weights, &loudness.points))))?;
         Ok(facts)
     }
 

@@ -1,4 +1,5 @@
-//! The editor's own widgets: a rotary knob bound to a parameter, a level meter and the gate light.
+//! The editor's own widgets: rotary knobs bound to parameters, a switch with its LED, level meters with clip
+//! lights, and the gate light.
 
 use egui::{Align2, Color32, FontId, Pos2, Response, Sense, Stroke, Ui, Vec2};
 use nice_plug::prelude::{Param, ParamSetter, util};
@@ -13,9 +14,17 @@ pub const ACCENT: Color32 = Color32::from_rgb(0xE8, 0x8A, 0x2E);
 
 /// A knob: drag up or down to turn, double-click to reset; the host sees one gesture per drag.
 pub fn knob<P: Param>(ui: &mut Ui, param: &P, setter: &ParamSetter, label: &str) -> Response {
-    ui.vertical(|ui| {
-        ui.set_width(KNOB_SIZE + 24.0);
-        let (rect, response) = ui.allocate_exact_size(Vec2::new(KNOB_SIZE + 24.0, KNOB_SIZE), Sense::click_and_drag());
+    knob_sized(ui, param, setter, label, KNOB_SIZE)
+}
+
+/// A knob of the given diameter, with its label above it (as printed on a pedal) and its value below.
+pub fn knob_sized<P: Param>(ui: &mut Ui, param: &P, setter: &ParamSetter, label: &str, size: f32) -> Response {
+    ui.vertical_centered(|ui| {
+        ui.set_width(size + 24.0);
+        if size > KNOB_SIZE {
+            ui.label(egui::RichText::new(label).size(13.0).strong().color(LEGEND));
+        }
+        let (rect, response) = ui.allocate_exact_size(Vec2::new(size + 24.0, size), Sense::click_and_drag());
         let mut normalized = param.unmodulated_normalized_value();
         if response.drag_started() {
             setter.begin_set_parameter(param);
@@ -36,7 +45,7 @@ pub fn knob<P: Param>(ui: &mut Ui, param: &P, setter: &ParamSetter, label: &str)
 
         let painter = ui.painter();
         let center = rect.center();
-        let radius = KNOB_SIZE * 0.42;
+        let radius = size * 0.42;
         painter.circle_filled(center, radius, Color32::from_gray(48));
         painter.circle_stroke(center, radius, Stroke::new(1.5, Color32::from_gray(90)));
         let angle = |n: f32| std::f32::consts::FRAC_PI_2 + 0.25 * std::f32::consts::PI + n * SWEEP;
@@ -50,28 +59,68 @@ pub fn knob<P: Param>(ui: &mut Ui, param: &P, setter: &ParamSetter, label: &str)
         }
         painter.line_segment([center, point(normalized, radius - 3.0)], Stroke::new(2.5, Color32::WHITE));
 
-        ui.label(egui::RichText::new(label).small());
+        if size <= KNOB_SIZE {
+            ui.label(egui::RichText::new(label).small());
+        }
         ui.label(egui::RichText::new(param.normalized_value_to_string(normalized, true)).small().strong());
         response
     })
     .inner
 }
 
-/// A horizontal peak meter from -60 to 0 dBFS; red above -1 dBFS.
-pub fn level_meter(ui: &mut Ui, label: &str, peak: f32) {
-    ui.horizontal(|ui| {
-        ui.label(egui::RichText::new(label).monospace());
+/// The colour of the printed legends on the face.
+pub const LEGEND: Color32 = Color32::from_gray(225);
+
+/// A switch with an LED beside its name, bound to a bool parameter; click to toggle.
+pub fn switch(ui: &mut Ui, param: &nice_plug::prelude::BoolParam, setter: &ParamSetter, label: &str) -> Response {
+    let on = param.value();
+    let text = egui::RichText::new(format!("  {label}")).size(13.0).strong().color(if on { Color32::WHITE } else { LEGEND });
+    let button = egui::Button::new(text).min_size(Vec2::new(84.0, 26.0)).corner_radius(4.0).fill(if on {
+        Color32::from_rgb(0x4A, 0x34, 0x1C)
+    } else {
+        Color32::from_gray(38)
+    });
+    let response = ui.add(button);
+    let led = Pos2::new(response.rect.left() + 12.0, response.rect.center().y);
+    let color = if on { Color32::from_rgb(0xFF, 0x40, 0x30) } else { Color32::from_rgb(0x50, 0x18, 0x14) };
+    ui.painter().circle_filled(led, 4.5, color);
+    if response.clicked() {
+        setter.begin_set_parameter(param);
+        setter.set_parameter(param, !on);
+        setter.end_set_parameter(param);
+    }
+    response
+}
+
+/// A vertical peak meter from -60 to 0 dBFS with a clip light on top that stays lit while `clipped` is true.
+pub fn vertical_meter(ui: &mut Ui, label: &str, peak: f32, clipped: bool) {
+    ui.vertical_centered(|ui| {
+        ui.set_width(30.0);
+        let (clip_rect, _) = ui.allocate_exact_size(Vec2::new(22.0, 10.0), Sense::hover());
+        let clip_color = if clipped { Color32::from_rgb(0xFF, 0x30, 0x30) } else { Color32::from_rgb(0x40, 0x14, 0x14) };
+        ui.painter().rect_filled(clip_rect, 2.0, clip_color);
         let db = util::gain_to_db(peak.max(util::MINUS_INFINITY_GAIN));
-        let (rect, _) = ui.allocate_exact_size(Vec2::new(180.0, 12.0), Sense::hover());
-        let fill = ((db + 60.0) / 60.0).clamp(0.0, 1.0);
+        let (rect, _) = ui.allocate_exact_size(Vec2::new(14.0, 150.0), Sense::hover());
         let painter = ui.painter();
-        painter.rect_filled(rect, 2.0, Color32::from_gray(35));
+        painter.rect_filled(rect, 2.0, Color32::from_gray(24));
+        let fill = ((db + 60.0) / 60.0).clamp(0.0, 1.0);
         let mut lit = rect;
-        lit.set_width(rect.width() * fill);
-        let color = if db > -1.0 { Color32::from_rgb(0xE0, 0x40, 0x40) } else { Color32::from_rgb(0x4C, 0xC0, 0x6A) };
+        lit.set_top(rect.bottom() - rect.height() * fill);
+        let color = if db > -1.0 {
+            Color32::from_rgb(0xE0, 0x40, 0x40)
+        } else if db > -12.0 {
+            Color32::from_rgb(0xE0, 0xC0, 0x40)
+        } else {
+            Color32::from_rgb(0x4C, 0xC0, 0x6A)
+        };
         painter.rect_filled(lit, 2.0, color);
-        let text = if db <= util::MINUS_INFINITY_DB { "-inf dB".to_owned() } else { format!("{db:.1} dB") };
-        ui.label(egui::RichText::new(text).monospace().small());
+        for mark in [-48.0f32, -36.0, -24.0, -12.0, -6.0] {
+            let y = rect.bottom() - rect.height() * (mark + 60.0) / 60.0;
+            painter.line_segment([Pos2::new(rect.left(), y), Pos2::new(rect.right(), y)], Stroke::new(1.0, Color32::from_gray(10)));
+        }
+        ui.label(egui::RichText::new(label).small().strong().color(LEGEND));
+        let text = if db <= util::MINUS_INFINITY_DB { "-inf".to_owned() } else { format!("{db:.0}") };
+        ui.label(egui::RichText::new(text).small().monospace());
     });
 }
 
