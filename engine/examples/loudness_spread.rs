@@ -43,11 +43,14 @@ fn main() {
     let mut all = Vec::new();
     models(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../models"), &mut all);
     let measured: Vec<_> = all.iter().map(|m| (m, model_loudness(m))).collect();
-    let mut files: Vec<_> = std::fs::read_dir(&clips).expect("a folder of DI clips").flatten().map(|e| e.path()).collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(&clips).expect("a folder of DI clips").flatten().map(|e| e.path()).collect();
     files.sort();
     let mut worst = 0.0f32;
     for file in files.iter().filter(|p| p.extension().is_some_and(|e| e == "wav")) {
-        let Some((clip, rate)) = read_clip(file, 15.0) else { continue };
+        let Some((clip, rate)) = read_clip(file, 15.0) else {
+            continue;
+        };
         let mut levels = Vec::new();
         for (model, loudness) in &measured {
             let rate_model = model.metadata.sample_rate;
@@ -64,7 +67,9 @@ fn main() {
             }
         }
         levels.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let (Some(low), Some(high)) = (levels.first(), levels.last()) else { continue };
+        let (Some(low), Some(high)) = (levels.first(), levels.last()) else {
+            continue;
+        };
         let spread = high.0 - low.0;
         worst = worst.max(spread);
         let name = file.file_name().unwrap_or_default().to_string_lossy();

@@ -5,13 +5,14 @@
 //! and the [`cabinet`] convolution. Everything meant for the audio thread
 //! allocates only at construction.
 
-pub mod model;
 pub mod activation;
 pub mod cabinet;
-pub mod loudness;
-pub mod tone;
 pub mod gate;
-pub mod resample;
+pub mod loudness;
 pub mod lstm;
 pub mod metrics;
+pub mod model;
+pub mod render;
+pub mod resample;
+pub mod tone;
 pub mod windowed;

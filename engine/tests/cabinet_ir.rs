@@ -24,7 +24,9 @@ fn write_ir(name: &str, rate: u32, channels: u16, bits: u16, format: SampleForma
             let x = x / f64::from(c + 1);
             match format {
                 SampleFormat::Float => writer.write_sample(x as f32).unwrap(),
-                SampleFormat::Int => writer.write_sample((x * f64::from((1u32 << (bits - 1)) - 1)).round() as i32).unwrap(),
+                SampleFormat::Int => {
+                    writer.write_sample((x * f64::from((1u32 << (bits - 1)) - 1)).round() as i32).unwrap()
+                }
             }
         }
     }
@@ -112,7 +114,8 @@ fn files_that_are_not_irs_are_refused_with_a_message_naming_the_file_and_the_fix
         (scratch("missing.wav"), "cannot read the IR file"),
     ];
     for (path, expected) in cases {
-        let error = ImpulseResponse::from_wav_file(&path).err().unwrap_or_else(|| panic!("{} accepted", path.display()));
+        let error =
+            ImpulseResponse::from_wav_file(&path).err().unwrap_or_else(|| panic!("{} accepted", path.display()));
         let message = error.to_string();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         assert!(message.contains(&name), "{message}");

@@ -10,7 +10,8 @@ use blackbox_engine::model::{Gain, ModelFile};
 #[test]
 fn a_full_scale_1_khz_sine_reads_minus_3_lufs_and_silence_reads_nothing() {
     let rate = 48_000;
-    let sine: Vec<f32> = (0..rate * 2).map(|i| (2.0 * std::f32::consts::PI * 997.0 * i as f32 / rate as f32).sin()).collect();
+    let sine: Vec<f32> =
+        (0..rate * 2).map(|i| (2.0 * std::f32::consts::PI * 997.0 * i as f32 / rate as f32).sin()).collect();
     let lufs = integrated_lufs(&sine, rate as u32).unwrap();
     assert!((lufs + 3.01).abs() < 0.1, "997 Hz at 0 dBFS reads {lufs:.2} LUFS");
     let quieter: Vec<f32> = sine.iter().map(|x| x * 0.1).collect();
@@ -32,7 +33,8 @@ fn the_reference_passage_is_fixed_four_seconds_at_a_di_level_at_any_rate() {
         assert_eq!(passage, reference::passage(rate), "the passage must not change between calls");
     }
     // The same music at every rate: loudness agrees within a small fraction of a dB.
-    let (a, b) = (integrated_lufs(&reference::passage(44_100), 44_100), integrated_lufs(&reference::passage(96_000), 96_000));
+    let (a, b) =
+        (integrated_lufs(&reference::passage(44_100), 44_100), integrated_lufs(&reference::passage(96_000), 96_000));
     assert!((a.unwrap() - b.unwrap()).abs() < 0.2);
 }
 
@@ -73,7 +75,12 @@ fn a_models_loudness_is_that_of_its_streamed_output_and_a_conditioned_model_is_m
         let started = std::time::Instant::now();
         let loudness = model_loudness(model);
         let seconds = started.elapsed().as_secs_f32();
-        println!("{} ({}): {} (measured in {seconds:.2} s)", model.metadata.name, model.metadata.effect, loudness.describe());
+        println!(
+            "{} ({}): {} (measured in {seconds:.2} s)",
+            model.metadata.name,
+            model.metadata.effect,
+            loudness.describe()
+        );
         if model.metadata.gain == Gain::Conditioned {
             assert_eq!(loudness.points.len(), 5);
             continue;

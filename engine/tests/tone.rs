@@ -2,7 +2,7 @@
 
 mod alloc_counter;
 
-use blackbox_engine::tone::{BASS_HZ, DcBlocker, MAX_BOOST_DB, ToneSettings, ToneStack, TREBLE_HZ};
+use blackbox_engine::tone::{BASS_HZ, DcBlocker, MAX_BOOST_DB, TREBLE_HZ, ToneSettings, ToneStack};
 
 const RATE: f32 = 48_000.0;
 

@@ -177,7 +177,9 @@ fn an_effect_without_a_model_passes_the_input_through_and_bypass_and_mix_are_dry
 /// The `.bbx` files the plugin embedded at build time for one effect folder, read from the same `models/`.
 fn embedded_models(folder: &str) -> Vec<blackbox_engine::model::ModelFile> {
     let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../models")).join(folder);
-    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
     entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "bbx"))

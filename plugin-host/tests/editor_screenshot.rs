@@ -53,19 +53,21 @@ fn the_editor_draws_its_controls_and_model_facts_in_a_host_window() {
     // Some audio, so the meters and the gate light have something to show.
     render(&mut plugin, &guitar_like(48_000.0, 0.5, 1), &Blocks::Fixed(512), &[]).unwrap();
 
-    let window = HostWindow::open(680, 580).unwrap_or_else(|e| panic!("{e}"));
     let gui = plugin.gui_ext().unwrap();
-    {
+    let window = {
         let handle = plugin.main_thread_handle();
         let config = GuiConfiguration { api_type: GuiApiType::X11, is_floating: false };
         assert!(gui.is_api_supported(&handle, config), "the editor does not support embedding in X11");
         gui.create(&handle, config).unwrap();
         let size = gui.get_size(&handle).expect("the editor reports its size");
         assert!(size.width >= 400 && size.height >= 300, "editor size {size:?}");
+        // The host window takes the size the editor asks for, as a DAW's plugin window does.
+        let window = HostWindow::open(size.width as u16, size.height as u16).unwrap_or_else(|e| panic!("{e}"));
         // SAFETY: the window outlives the GUI, which is destroyed below before the window is dropped.
         unsafe { gui.set_parent(&handle, Window::from_x11_handle(window.id.into())) }.unwrap();
         gui.show(&handle).unwrap();
-    }
+        window
+    };
     // Rendering is asynchronous (the editor has its own event loop thread); give it a few frames, keep audio
     // flowing so the meters move.
     let mut shot = None;

@@ -31,7 +31,9 @@ fn shipped_models() -> Vec<(f64, ModelFile)> {
     let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../models"));
     let mut found = Vec::new();
     for (effect, folder) in [(0.0, "SD-1/DS340"), (1.0, "DSL20HPreamp/UltraGain")] {
-        let Ok(entries) = std::fs::read_dir(root.join(folder)) else { continue };
+        let Ok(entries) = std::fs::read_dir(root.join(folder)) else {
+            continue;
+        };
         for path in entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "bbx")) {
             found.push((effect, ModelFile::load(&path).unwrap()));
         }
@@ -48,7 +50,11 @@ fn di_clip(seconds: f64) -> (Vec<f32>, String) {
             let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
             let take = (seconds * f64::from(spec.sample_rate)) as usize;
             let samples: Vec<f32> = reader.samples::<i32>().take(take).map(|s| s.unwrap() as f32 * scale).collect();
-            let samples = if spec.sample_rate == 48_000 { samples } else { resample_clip(&samples, spec.sample_rate, 48_000).unwrap() };
+            let samples = if spec.sample_rate == 48_000 {
+                samples
+            } else {
+                resample_clip(&samples, spec.sample_rate, 48_000).unwrap()
+            };
             (samples, format!("DI clip {}", path.display()))
         }
         Err(_) => (guitar_like(48_000.0, seconds, 3), "synthetic guitar (../shared/data/di not found)".to_owned()),
@@ -126,7 +132,12 @@ fn the_designed_cabinet_and_a_cabinet_file_play_exactly_the_engines_convolution_
 
     // A 44.1 kHz stereo IR file: the plugin resamples it to 48 kHz and reads its first channel.
     let ir_path = dir.join("cab.wav");
-    let spec = hound::WavSpec { channels: 2, sample_rate: 44_100, bits_per_sample: 24, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 44_100,
+        bits_per_sample: 24,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut writer = hound::WavWriter::create(&ir_path, spec).unwrap();
     for i in 0..3_000 {
         let x = (-(i as f64) / 300.0).exp() * (i as f64 * 0.21).sin() * 6e6;
@@ -170,7 +181,10 @@ fn the_designed_cabinet_and_a_cabinet_file_play_exactly_the_engines_convolution_
         }
         convolve(&ir.taps_at(48_000).unwrap(), &mut expected);
         let db = difference_db(&output, &expected);
-        println!("cabinet {name}: plugin vs engine {db:.1} dB; vs no cabinet {:.1} dB", difference_db(&output, &dry_model));
+        println!(
+            "cabinet {name}: plugin vs engine {db:.1} dB; vs no cabinet {:.1} dB",
+            difference_db(&output, &dry_model)
+        );
         assert!(db < -80.0, "cabinet {name}: the plugin differs from the engine by {db:.1} dB");
         assert!(difference_db(&output, &dry_model) > -20.0, "cabinet {name} changed nothing");
         outputs.push(output);

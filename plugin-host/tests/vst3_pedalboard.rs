@@ -9,8 +9,8 @@ mod common;
 
 use std::process::Command;
 
-use blackbox_plugin_host::reference::plugin_default_output;
 use blackbox_plugin_host::bundle::vst3_bundle;
+use blackbox_plugin_host::reference::plugin_default_output;
 use blackbox_plugin_host::signal::{difference_db, guitar_like, rms, write_wav};
 use common::*;
 

@@ -75,10 +75,7 @@ impl CabinetSlot {
             file: RwLock::new(None),
             host_rate: AtomicU32::new(0),
             loader: Mutex::new(LoaderEnd { handover: handover_tx, retired: retired_rx }),
-            status: RwLock::new(CabinetStatus {
-                description: designed_description(),
-                error: None,
-            }),
+            status: RwLock::new(CabinetStatus { description: designed_description(), error: None }),
         };
         (slot, CabinetAudioEnd { handover: handover_rx, retired: retired_tx })
     }
@@ -168,7 +165,9 @@ impl CabinetSlot {
         self.collect_retired();
         let mut loader = self.loader.lock().map_err(|_| "the IR loader is unavailable".to_owned())?;
         loader.handover.push(cabinet).map_err(|_| {
-            format!("{PENDING} IRs are already waiting for the audio thread; start playback in the host, then try again")
+            format!(
+                "{PENDING} IRs are already waiting for the audio thread; start playback in the host, then try again"
+            )
         })
     }
 

@@ -20,7 +20,7 @@ use crate::catalogue::{self, EMBEDDED, Effect, GainSetting, SKIPPED};
 use crate::meters::Meters;
 use crate::rack::Slot;
 use crate::user_model::ModelFacts;
-use widgets::{LEGEND, gate_light, knob, knob_sized, section, switch, vertical_meter};
+use widgets::{LEGEND, column, gate_light, knob, knob_sized, section, switch, vertical_meter};
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 520.0;
@@ -179,18 +179,20 @@ impl BlackBoxEditor {
                 .stroke(egui::Stroke::new(2.0, Color32::from_gray(70)))
                 .inner_margin(egui::Margin::same(14))
                 .show(ui, |ui| {
-                    ui.set_width(590.0);
-                    self.nameplate(ui, &device, &full_name, facts.as_ref());
-                    ui.add_space(10.0);
-                    self.main_knobs(ui, setter);
-                    ui.add_space(8.0);
-                    ui.separator();
-                    self.tone_and_cabinet(ui, setter);
+                    ui.vertical(|ui| {
+                        ui.set_width(590.0);
+                        self.nameplate(ui, &device, &full_name, facts.as_ref());
+                        ui.add_space(10.0);
+                        self.main_knobs(ui, setter);
+                        ui.add_space(8.0);
+                        ui.separator();
+                        self.tone_and_cabinet(ui, setter);
+                    });
                 });
             ui.add_space(8.0);
             ui.vertical(|ui| {
                 ui.add_space(30.0);
-                ui.horizontal(|ui| {
+                ui.horizontal_top(|ui| {
                     vertical_meter(ui, "IN", self.meters.input_peak(), input_clip);
                     vertical_meter(ui, "OUT", self.meters.output_peak(), output_clip);
                 });
@@ -201,7 +203,8 @@ impl BlackBoxEditor {
             let bypassed = self.params.bypass.value();
             let text = RichText::new(if bypassed { "BYPASSED" } else { "ON" }).size(16.0).strong();
             let fill = if bypassed { Color32::from_gray(45) } else { Color32::from_rgb(0x6A, 0x1E, 0x18) };
-            let footswitch = egui::Button::new(text).min_size(egui::Vec2::new(160.0, 40.0)).corner_radius(20.0).fill(fill);
+            let footswitch =
+                egui::Button::new(text).min_size(egui::Vec2::new(160.0, 40.0)).corner_radius(20.0).fill(fill);
             if ui.add(footswitch).on_hover_text("Bypass: a short crossfade to the dry input").clicked() {
                 setter.begin_set_parameter(&self.params.bypass);
                 setter.set_parameter(&self.params.bypass, !bypassed);
@@ -210,12 +213,14 @@ impl BlackBoxEditor {
         });
         let bad_blocks = self.meters.non_finite_blocks();
         if bad_blocks > 0 {
-            ui.label(RichText::new(format!("{bad_blocks} block(s) of NaN/inf input were silenced")).color(Color32::YELLOW));
+            ui.label(
+                RichText::new(format!("{bad_blocks} block(s) of NaN/inf input were silenced")).color(Color32::YELLOW),
+            );
         }
     }
 
     fn nameplate(&self, ui: &mut Ui, device: &str, full_name: &str, facts: Option<&ModelFacts>) {
-        ui.horizontal(|ui| {
+        ui.horizontal_top(|ui| {
             ui.label(RichText::new(device).size(38.0).strong().color(Color32::from_rgb(0xF2, 0xE6, 0xD0)));
             ui.add_space(10.0);
             ui.vertical(|ui| {
@@ -230,22 +235,18 @@ impl BlackBoxEditor {
                 };
                 ui.label(RichText::new(line).small());
             });
-            if let Some(f) = facts {
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
-                    let (badge, color) = if f.stand_in {
-                        ("STAND-IN MODEL", Color32::from_rgb(0xE8, 0xC0, 0x30))
-                    } else {
-                        ("REAL CAPTURE", Color32::LIGHT_GREEN)
-                    };
-                    ui.label(RichText::new(badge).small().strong().color(color))
-                        .on_hover_text(if f.stand_in {
-                            "Trained on stand-in data: a circuit model of the device, not recordings of it"
-                        } else {
-                            "Trained on recordings of the real device"
-                        });
-                });
-            }
         });
+        if let Some(f) = facts {
+            let (badge, color) = if f.stand_in {
+                (
+                    "STAND-IN MODEL: trained on a circuit model of the device, not on recordings of it",
+                    Color32::from_rgb(0xE8, 0xC0, 0x30),
+                )
+            } else {
+                ("REAL CAPTURE: trained on recordings of the device", Color32::LIGHT_GREEN)
+            };
+            ui.label(RichText::new(badge).small().strong().color(color));
+        }
     }
 
     fn main_knobs(&self, ui: &mut Ui, setter: &ParamSetter) {
@@ -262,8 +263,7 @@ impl BlackBoxEditor {
             ui.add_space(6.0);
             knob_sized(ui, &p.output_gain, setter, "LEVEL", BIG_KNOB);
             ui.add_space(6.0);
-            ui.vertical_centered(|ui| {
-                ui.set_width(BIG_KNOB + 24.0);
+            column(ui, BIG_KNOB + 60.0, |ui| {
                 knob_sized(ui, &p.gate_threshold, setter, "GATE", BIG_KNOB);
                 ui.horizontal(|ui| {
                     ui.add_space(6.0);
@@ -280,7 +280,7 @@ impl BlackBoxEditor {
         let p = &self.params;
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
-                ui.horizontal(|ui| {
+                ui.horizontal_top(|ui| {
                     knob(ui, &p.bass, setter, "BASS");
                     knob(ui, &p.mid, setter, "MIDDLE");
                     knob(ui, &p.treble, setter, "TREBLE");
@@ -407,8 +407,7 @@ impl BlackBoxEditor {
         ui.label(RichText::new(&status.description).small());
         ui.horizontal(|ui| {
             ui.add(egui::TextEdit::singleline(&mut self.ir_input).desired_width(420.0).hint_text("/path/to/cab.wav"));
-            if ui.button("Load IR...").clicked()
-                && self.params.cabinet_ir.load(Path::new(self.ir_input.trim())).is_ok()
+            if ui.button("Load IR...").clicked() && self.params.cabinet_ir.load(Path::new(self.ir_input.trim())).is_ok()
             {
                 setter.begin_set_parameter(&self.params.cabinet_on);
                 setter.set_parameter(&self.params.cabinet_on, true);
@@ -427,8 +426,7 @@ impl BlackBoxEditor {
 
 /// Low / Mid / High as three buttons under a GAIN legend, for the study's fixed-gain models.
 fn gain_selector(ui: &mut Ui, param: &EnumParam<GainSetting>, setter: &ParamSetter) {
-    ui.vertical_centered(|ui| {
-        ui.set_width(BIG_KNOB + 40.0);
+    column(ui, BIG_KNOB + 40.0, |ui| {
         ui.label(RichText::new("GAIN").size(13.0).strong().color(LEGEND));
         ui.add_space(8.0);
         let current = param.value();

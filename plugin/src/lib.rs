@@ -93,8 +93,12 @@ impl BlackBox {
         if self.unretired.is_some() {
             return;
         }
-        let Some(free) = self.rack.free_user_slot(chain.busy_slots()) else { return };
-        let Ok(handover) = self.user_audio.handover.pop() else { return };
+        let Some(free) = self.rack.free_user_slot(chain.busy_slots()) else {
+            return;
+        };
+        let Ok(handover) = self.user_audio.handover.pop() else {
+            return;
+        };
         let replaced = match handover {
             Handover::Install(model) => self.rack.install_user(free, Some(model)),
             Handover::Unload => self.rack.install_user(free, None),
@@ -122,7 +126,9 @@ impl BlackBox {
         if self.unretired_cabinet.is_some() || chain.post_mut().cabinet_busy() {
             return;
         }
-        let Ok(cabinet) = self.cabinet_audio.handover.pop() else { return };
+        let Ok(cabinet) = self.cabinet_audio.handover.pop() else {
+            return;
+        };
         if cabinet.sample_rate != chain.host_rate() {
             // Built before the host changed rate; activation has already built the current one.
             retire(cabinet, &mut self.unretired_cabinet);
@@ -200,7 +206,6 @@ impl Plugin for BlackBox {
         true
     }
 
-
     fn reset(&mut self) {
         // Everything starts from zero state on the model the selection names, so a freshly started plugin plays
         // exactly what the engine's streaming LSTM plays for the same input.
@@ -224,7 +229,9 @@ impl Plugin for BlackBox {
         self.receive_cabinet();
         let target = self.target();
         let post = self.params.post_controls();
-        let Some(chain) = &mut self.chain else { return ProcessStatus::Normal };
+        let Some(chain) = &mut self.chain else {
+            return ProcessStatus::Normal;
+        };
         let total = buffer.samples();
         let channels = buffer.as_slice();
 

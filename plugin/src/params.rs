@@ -104,12 +104,8 @@ impl BlackBoxParams {
             cabinet_ir,
             effect: EnumParam::new("Effect", Effect::Sd1),
             gain: EnumParam::new("Gain", GainSetting::Mid),
-            model: IntParam::new(
-                "Model",
-                BEST_MODEL,
-                IntRange::Linear { min: 0, max: catalogue::LAST_MODEL_CHOICE },
-            )
-            .with_value_to_string(Arc::new(catalogue::model_choice_label)),
+            model: IntParam::new("Model", BEST_MODEL, IntRange::Linear { min: 0, max: catalogue::LAST_MODEL_CHOICE })
+                .with_value_to_string(Arc::new(catalogue::model_choice_label)),
             gain_knob: FloatParam::new("Gain knob", 0.5, FloatRange::Linear { min: 0.0, max: 1.0 })
                 .with_value_to_string(formatters::v2s_f32_rounded(2)),
             input_gain: decibels("Input"),
@@ -161,4 +157,3 @@ impl BlackBoxParams {
         })
     }
 }
-

@@ -182,7 +182,9 @@ impl PostStage {
 
     fn run_cabinet(&mut self, channel: usize, samples: &mut [f32], on: bool) {
         let n = samples.len();
-        let Some(cabinet) = self.cabinet.as_mut() else { return };
+        let Some(cabinet) = self.cabinet.as_mut() else {
+            return;
+        };
         let wet = &mut self.wet[..n];
         wet.copy_from_slice(samples);
         if let Some(convolver) = cabinet.convolvers.get_mut(channel) {

@@ -86,7 +86,9 @@ impl ChannelModels {
     }
 
     fn apply_gain(&mut self, channel: usize, samples: &mut [f32]) {
-        let Some(gain) = self.gains.get_mut(channel) else { return };
+        let Some(gain) = self.gains.get_mut(channel) else {
+            return;
+        };
         let target = self.target_gain;
         if *gain == target {
             samples.iter_mut().for_each(|y| *y *= target);
@@ -174,7 +176,9 @@ impl ModelRack {
     /// Puts a handed-over model (or `None` to unload) into a slot and returns what was there, which the caller
     /// must send off the audio thread rather than drop.
     pub fn install_user(&mut self, slot: usize, model: Option<Box<ChannelModels>>) -> Option<Box<ChannelModels>> {
-        let Some(place) = self.user.get_mut(slot) else { return model };
+        let Some(place) = self.user.get_mut(slot) else {
+            return model;
+        };
         self.newest_user = model.is_some().then_some(slot);
         std::mem::replace(place, model)
     }

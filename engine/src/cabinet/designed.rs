@@ -39,8 +39,8 @@ pub fn cabinet_response(sample_rate: u32) -> Result<Vec<f32>, CabinetError> {
         if hz >= 0.9 * nyquist {
             continue;
         }
-        let coefficients =
-            Coefficients::<f32>::from_normalized_params(kind, hz / nyquist, q).map_err(|_| CabinetError::Rate(sample_rate))?;
+        let coefficients = Coefficients::<f32>::from_normalized_params(kind, hz / nyquist, q)
+            .map_err(|_| CabinetError::Rate(sample_rate))?;
         filters.push(DirectForm2Transposed::<f32>::new(coefficients));
     }
     let length = (LENGTH_SECONDS * f64::from(sample_rate)).round() as usize;

@@ -74,8 +74,14 @@ impl ImpulseResponse {
         let format = match (spec.sample_format, spec.bits_per_sample) {
             (SampleFormat::Float, 32) => "32-bit float".to_owned(),
             (SampleFormat::Int, bits @ (8 | 16 | 24 | 32)) => format!("{bits}-bit integer"),
-            (SampleFormat::Float, bits) => return Err(bad(format!("{bits}-bit float samples are not supported; export 32-bit float or 24-bit integer"))),
-            (SampleFormat::Int, bits) => return Err(bad(format!("{bits}-bit integer samples are not supported; export 16, 24 or 32-bit"))),
+            (SampleFormat::Float, bits) => {
+                return Err(bad(format!(
+                    "{bits}-bit float samples are not supported; export 32-bit float or 24-bit integer"
+                )));
+            }
+            (SampleFormat::Int, bits) => {
+                return Err(bad(format!("{bits}-bit integer samples are not supported; export 16, 24 or 32-bit")));
+            }
         };
         // Reading every channel's samples would let a long many-channel file cost far more than the mono IR it
         // yields, so stop once the longest acceptable response has been read.
@@ -88,7 +94,8 @@ impl ImpulseResponse {
             }
         }
         .map_err(|e| bad(wav_reason(&e)))?;
-        let source = IrSource::File { name: name.to_owned(), sample_rate: spec.sample_rate, channels: spec.channels, format };
+        let source =
+            IrSource::File { name: name.to_owned(), sample_rate: spec.sample_rate, channels: spec.channels, format };
         Self::from_samples(first_channel, spec.sample_rate, source).map_err(|e| match e {
             CabinetError::NotAnIr { reason, .. } => bad(reason),
             other => other,
@@ -145,7 +152,9 @@ impl ImpulseResponse {
     pub fn describe(&self) -> String {
         let ms = self.duration_seconds() * 1000.0;
         match &self.source {
-            IrSource::Designed => format!("Designed cabinet (built in, not a measured IR) · {ms:.0} ms"),
+            IrSource::Designed => {
+                format!("Designed cabinet (built in, not a measured IR) · {ms:.0} ms")
+            }
             IrSource::File { name, sample_rate, channels, format } => {
                 let channels = if *channels > 1 { format!(" · first of {channels} channels") } else { String::new() };
                 format!("{name} · {sample_rate} Hz {format}{channels} · {ms:.0} ms")
@@ -160,8 +169,11 @@ impl ImpulseResponse {
             self.samples.clone()
         } else {
             // Resampling scales amplitude by the rate ratio's inverse for an impulse; normalisation follows anyway.
-            resample_clip(&self.samples, self.sample_rate, rate)
-                .map_err(|e| CabinetError::Resample { from: self.sample_rate, to: rate, reason: e.to_string() })?
+            resample_clip(&self.samples, self.sample_rate, rate).map_err(|e| CabinetError::Resample {
+                from: self.sample_rate,
+                to: rate,
+                reason: e.to_string(),
+            })?
         };
         let gain = band_gain(&taps, rate);
         if !(gain.is_finite() && gain > 1e-12) {

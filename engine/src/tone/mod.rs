@@ -5,4 +5,4 @@ mod dc_blocker;
 mod tone_stack;
 
 pub use dc_blocker::{DC_CORNER_HZ, DcBlocker};
-pub use tone_stack::{BASS_HZ, MAX_BOOST_DB, MID_HZ, ToneSettings, ToneStack, TREBLE_HZ};
+pub use tone_stack::{BASS_HZ, MAX_BOOST_DB, MID_HZ, TREBLE_HZ, ToneSettings, ToneStack};

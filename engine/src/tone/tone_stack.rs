@@ -41,7 +41,9 @@ impl ToneStack {
 
     /// Retunes when a band has moved; out-of-range gains are clamped, non-finite ones ignored.
     pub fn set(&mut self, settings: ToneSettings) {
-        let clamp = |db: f32, old: f32| if db.is_finite() { db.clamp(-MAX_BOOST_DB, MAX_BOOST_DB) } else { old };
+        let clamp = |db: f32, old: f32| {
+            if db.is_finite() { db.clamp(-MAX_BOOST_DB, MAX_BOOST_DB) } else { old }
+        };
         let next = ToneSettings {
             bass_db: clamp(settings.bass_db, self.settings.bass_db),
             mid_db: clamp(settings.mid_db, self.settings.mid_db),
@@ -76,9 +78,8 @@ impl ToneStack {
 /// The three bands' coefficients; a band whose frequency a low rate cannot carry is left flat.
 fn band_coefficients(sample_rate: f32, s: ToneSettings) -> [Coefficients<f32>; 3] {
     let nyquist = sample_rate / 2.0;
-    let design = |kind: Type<f32>, hz: f32, q: f32| {
-        Coefficients::from_normalized_params(kind, hz / nyquist, q).unwrap_or(FLAT)
-    };
+    let design =
+        |kind: Type<f32>, hz: f32, q: f32| Coefficients::from_normalized_params(kind, hz / nyquist, q).unwrap_or(FLAT);
     [
         design(Type::LowShelf(s.bass_db), BASS_HZ, SHELF_Q),
         design(Type::PeakingEQ(s.mid_db), MID_HZ, MID_Q),

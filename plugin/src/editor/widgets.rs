@@ -19,8 +19,7 @@ pub fn knob<P: Param>(ui: &mut Ui, param: &P, setter: &ParamSetter, label: &str)
 
 /// A knob of the given diameter, with its label above it (as printed on a pedal) and its value below.
 pub fn knob_sized<P: Param>(ui: &mut Ui, param: &P, setter: &ParamSetter, label: &str, size: f32) -> Response {
-    ui.vertical_centered(|ui| {
-        ui.set_width(size + 24.0);
+    column(ui, size + 24.0, |ui| {
         if size > KNOB_SIZE {
             ui.label(egui::RichText::new(label).size(13.0).strong().color(LEGEND));
         }
@@ -65,6 +64,15 @@ pub fn knob_sized<P: Param>(ui: &mut Ui, param: &P, setter: &ParamSetter, label:
         ui.label(egui::RichText::new(param.normalized_value_to_string(normalized, true)).small().strong());
         response
     })
+}
+
+/// A column of fixed width inside a row, its contents centred: a knob with its legend, a meter.
+pub fn column<R>(ui: &mut Ui, width: f32, contents: impl FnOnce(&mut Ui) -> R) -> R {
+    let layout = egui::Layout::top_down(egui::Align::Center);
+    ui.allocate_ui_with_layout(Vec2::new(width, 0.0), layout, |ui| {
+        ui.set_width(width);
+        contents(ui)
+    })
     .inner
 }
 
@@ -74,7 +82,8 @@ pub const LEGEND: Color32 = Color32::from_gray(225);
 /// A switch with an LED beside its name, bound to a bool parameter; click to toggle.
 pub fn switch(ui: &mut Ui, param: &nice_plug::prelude::BoolParam, setter: &ParamSetter, label: &str) -> Response {
     let on = param.value();
-    let text = egui::RichText::new(format!("  {label}")).size(13.0).strong().color(if on { Color32::WHITE } else { LEGEND });
+    let text =
+        egui::RichText::new(format!("    {label}")).size(13.0).strong().color(if on { Color32::WHITE } else { LEGEND });
     let button = egui::Button::new(text).min_size(Vec2::new(84.0, 26.0)).corner_radius(4.0).fill(if on {
         Color32::from_rgb(0x4A, 0x34, 0x1C)
     } else {
@@ -94,10 +103,10 @@ pub fn switch(ui: &mut Ui, param: &nice_plug::prelude::BoolParam, setter: &Param
 
 /// A vertical peak meter from -60 to 0 dBFS with a clip light on top that stays lit while `clipped` is true.
 pub fn vertical_meter(ui: &mut Ui, label: &str, peak: f32, clipped: bool) {
-    ui.vertical_centered(|ui| {
-        ui.set_width(30.0);
+    column(ui, 30.0, |ui| {
         let (clip_rect, _) = ui.allocate_exact_size(Vec2::new(22.0, 10.0), Sense::hover());
-        let clip_color = if clipped { Color32::from_rgb(0xFF, 0x30, 0x30) } else { Color32::from_rgb(0x40, 0x14, 0x14) };
+        let clip_color =
+            if clipped { Color32::from_rgb(0xFF, 0x30, 0x30) } else { Color32::from_rgb(0x40, 0x14, 0x14) };
         ui.painter().rect_filled(clip_rect, 2.0, clip_color);
         let db = util::gain_to_db(peak.max(util::MINUS_INFINITY_GAIN));
         let (rect, _) = ui.allocate_exact_size(Vec2::new(14.0, 150.0), Sense::hover());
@@ -116,7 +125,10 @@ pub fn vertical_meter(ui: &mut Ui, label: &str, peak: f32, clipped: bool) {
         painter.rect_filled(lit, 2.0, color);
         for mark in [-48.0f32, -36.0, -24.0, -12.0, -6.0] {
             let y = rect.bottom() - rect.height() * (mark + 60.0) / 60.0;
-            painter.line_segment([Pos2::new(rect.left(), y), Pos2::new(rect.right(), y)], Stroke::new(1.0, Color32::from_gray(10)));
+            painter.line_segment(
+                [Pos2::new(rect.left(), y), Pos2::new(rect.right(), y)],
+                Stroke::new(1.0, Color32::from_gray(10)),
+            );
         }
         ui.label(egui::RichText::new(label).small().strong().color(LEGEND));
         let text = if db <= util::MINUS_INFINITY_DB { "-inf".to_owned() } else { format!("{db:.0}") };

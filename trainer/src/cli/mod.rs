@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 pub mod bench;
 pub mod grid;
 pub mod inspect;
+pub mod render;
 pub mod synth;
 pub mod ts9;
 
@@ -26,6 +27,9 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Build stand-in recordings: DI or procedural guitar through a reference circuit, in the study's layout.
     Synth(synth::SynthArgs),
+    /// Play a model file offline exactly as the plugin plays it (any input rate), with an optional cabinet IR
+    /// and tone stack; the output is aligned with the input.
+    Render(render::RenderArgs),
     /// The real-pedal check: train on the first 80 % of the Ibanez TS9 pair, test on the last 20 %, both methods.
     Ts9(ts9::Ts9Args),
 }
@@ -36,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Synth(args)) => synth::run(args),
         Some(Command::Ts9(args)) => ts9::run(args),
+        Some(Command::Render(args)) => render::run(args),
         None => grid::run(cli.grid),
     }
 }
