@@ -8,7 +8,7 @@ use common::*;
 
 /// A value for every parameter, none of them its default. These are CLAP values: nice-plug exposes continuous
 /// parameters normalised to 0..1 and stepped ones as their step index.
-const SETTINGS: [(&str, f64); 13] = [
+const SETTINGS: [(&str, f64); 19] = [
     ("Effect", EFFECT_USER),
     ("Gain", 2.0),
     ("Model", 5.0),
@@ -20,6 +20,12 @@ const SETTINGS: [(&str, f64); 13] = [
     ("Gate attack", 0.3),
     ("Gate hold", 0.25),
     ("Gate release", 0.4),
+    ("Normalize output", 0.0),
+    ("Tone", 1.0),
+    ("Bass", 0.7),
+    ("Middle", 0.35),
+    ("Treble", 0.6),
+    ("Cabinet", 1.0),
     ("Mix", 0.8),
     ("Bypass", 1.0),
 ];
@@ -39,7 +45,23 @@ fn state_round_trips_every_parameter_and_the_user_model_path() {
     for (name, value) in SETTINGS {
         original.set_param(name, value).unwrap();
     }
-    original.set_persisted_field("user-model", &serde_json::json!(path_text)).unwrap();
+    // A cabinet IR file travels as its path too.
+    let ir_path = dir.join("cab.wav");
+    let spec = hound::WavSpec { channels: 1, sample_rate: 48_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut writer = hound::WavWriter::create(&ir_path, spec).unwrap();
+    for i in 0..2_000 {
+        writer.write_sample(((-(i as f64) / 200.0).exp() * (i as f64 * 0.3).cos() * 20_000.0) as i16).unwrap();
+    }
+    writer.finalize().unwrap();
+    let ir_text = ir_path.display().to_string();
+    // Both paths in one state load, as a host restoring a session does: loading the state once per field would
+    // load the user model twice, and the second arrival is a model switch the restored instance never makes.
+    let mut state = original.state_json().unwrap();
+    let fields = state.get_mut("fields").and_then(|f| f.as_object_mut()).unwrap();
+    for (key, value) in [("user-model", &path_text), ("cab-ir", &ir_text)] {
+        fields.insert(key.to_owned(), serde_json::Value::String(serde_json::json!(value).to_string()));
+    }
+    original.load_state_json(&state).unwrap();
     for (name, value) in SETTINGS {
         let default = original.param(name).unwrap().default;
         let now = original.param_value(name).unwrap();
@@ -59,6 +81,7 @@ fn state_round_trips_every_parameter_and_the_user_model_path() {
         assert!((now - value).abs() < 1e-4 * value.abs().max(1.0), "{name}: restored {now}, saved {value}");
     }
     assert_eq!(restored.persisted_field("user-model").unwrap(), Some(serde_json::json!(path_text)));
+    assert_eq!(restored.persisted_field("cab-ir").unwrap(), Some(serde_json::json!(ir_text)));
     assert_eq!(
         restored.state_json().unwrap(),
         original.state_json().unwrap(),
@@ -74,6 +97,7 @@ fn state_round_trips_every_parameter_and_the_user_model_path() {
         plugin.activate(44_100.0, 256).unwrap();
         outputs.push(render(plugin, &input, &Blocks::Fixed(256), &[]).unwrap());
     }
-    assert!(difference_db(&outputs[1], &outputs[0]) < -100.0, "restored plugin plays differently");
+    let db = difference_db(&outputs[1], &outputs[0]);
+    assert!(db < -100.0, "restored plugin plays differently ({db:.1} dB)");
     assert!(difference_db(&outputs[1], &input) > -20.0, "restored plugin plays the dry input");
 }
