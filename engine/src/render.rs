@@ -42,8 +42,8 @@ impl Rendered {
     }
 }
 
-/// Renders `input` (at `rate`) through `model`. `tail` extra samples of silence are processed after the input
-/// so that [`Rendered::aligned`] can return as many samples as the input had. Allocates; offline only.
+/// Renders `input` (at `rate`) through `model`. As many samples of silence as the latency are processed after
+/// the input, so that [`Rendered::aligned`] returns as many samples as the input had. Allocates; offline only.
 pub fn render(
     model: &ModelFile,
     input: &[f32],

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use blackbox_engine::cabinet::{CabinetError, Convolver, ImpulseResponse};
+use blackbox_engine::cabinet::{CabinetError, Convolver, DESIGNED_LABEL, ImpulseResponse};
 use nice_plug::params::persist::PersistentField;
 
 use crate::rack::MAX_CHANNELS;
@@ -183,7 +183,7 @@ fn set<T>(lock: &RwLock<T>, value: T) {
 }
 
 fn designed_description() -> String {
-    "Designed cabinet (built in, not a measured IR)".to_owned()
+    DESIGNED_LABEL.to_owned()
 }
 
 /// Restoring a session reloads its IR file; a file that has gone missing keeps its path (so saving again does

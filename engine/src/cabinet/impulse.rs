@@ -20,6 +20,9 @@ const MAX_FILE_BYTES: u64 = 64 << 20;
 pub const NORMALISE_LOW_HZ: f64 = 80.0;
 pub const NORMALISE_HIGH_HZ: f64 = 6_000.0;
 
+/// How the built-in designed cabinet is named wherever it is shown, so nobody takes it for a measurement.
+pub const DESIGNED_LABEL: &str = "Designed cabinet (built in, not a measured IR)";
+
 /// Where a response came from, for the GUI and reports.
 #[derive(Clone, Debug, PartialEq)]
 pub enum IrSource {
@@ -153,7 +156,7 @@ impl ImpulseResponse {
         let ms = self.duration_seconds() * 1000.0;
         match &self.source {
             IrSource::Designed => {
-                format!("Designed cabinet (built in, not a measured IR) · {ms:.0} ms")
+                format!("{DESIGNED_LABEL} · {ms:.0} ms")
             }
             IrSource::File { name, sample_rate, channels, format } => {
                 let channels = if *channels > 1 { format!(" · first of {channels} channels") } else { String::new() };

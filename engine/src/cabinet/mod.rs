@@ -12,4 +12,6 @@ mod impulse;
 
 pub use convolver::{Convolver, PARTITION};
 pub use error::CabinetError;
-pub use impulse::{ImpulseResponse, IrSource, MAX_IR_SECONDS, NORMALISE_HIGH_HZ, NORMALISE_LOW_HZ, band_gain};
+pub use impulse::{
+    DESIGNED_LABEL, ImpulseResponse, IrSource, MAX_IR_SECONDS, NORMALISE_HIGH_HZ, NORMALISE_LOW_HZ, band_gain,
+};
