@@ -7,11 +7,13 @@
 
 pub mod activation;
 pub mod cabinet;
+pub mod formats;
 pub mod gate;
 pub mod loudness;
 pub mod lstm;
 pub mod metrics;
 pub mod model;
+pub mod network;
 pub mod render;
 pub mod resample;
 pub mod tone;

@@ -1,0 +1,140 @@
+//! One time step of an LSTM or GRU layer and of a dense layer, written once and compiled for each instruction
+//! set the engine's [`Kernel`] detects (the same run-time choice as the SIMD LSTM), so one binary runs the
+//! widest vectors each machine has without a hand-written copy per instruction set.
+//!
+//! The products are `axpy` sweeps over Keras-layout rows (`out += x[k] * row_k`), which every target
+//! vectorises; multiplies and adds stay separate (no FMA contraction), so every kernel rounds identically.
+
+use super::layer::{CellKind, DenseLayer, RecurrentLayer};
+use crate::activation::{sigmoid, tanh};
+use crate::lstm::Kernel;
+
+/// A recurrent layer's carried state and its scratch.
+#[derive(Clone)]
+pub(super) struct CellState {
+    pub h: Vec<f32>,
+    c: Vec<f32>,
+    /// Gate pre-activations from the input side (and, for an LSTM, the recurrent side too).
+    gx: Vec<f32>,
+    /// A GRU's recurrent-side gate products.
+    gh: Vec<f32>,
+}
+
+impl CellState {
+    pub fn new(layer: &RecurrentLayer) -> Self {
+        let cols = layer.gates() * layer.units;
+        CellState { h: vec![0.0; layer.units], c: vec![0.0; layer.units], gx: vec![0.0; cols], gh: vec![0.0; cols] }
+    }
+
+    pub fn reset(&mut self) {
+        self.h.fill(0.0);
+        self.c.fill(0.0);
+    }
+
+    /// Finite unless the state has been poisoned (an LSTM's cell can run off while its output stays bounded).
+    pub fn health(&self) -> f32 {
+        self.c.iter().sum::<f32>() + self.h.iter().sum::<f32>()
+    }
+}
+
+pub(super) fn recurrent_step(kernel: Kernel, layer: &RecurrentLayer, x: &[f32], state: &mut CellState) {
+    match kernel {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a stream only holds a kernel that `Kernel::is_available` approved on this machine.
+        Kernel::Avx512 => unsafe { recurrent_avx512(layer, x, state) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above.
+        Kernel::Avx2Fma => unsafe { recurrent_avx2(layer, x, state) },
+        _ => recurrent_impl(layer, x, state),
+    }
+}
+
+pub(super) fn dense_step(kernel: Kernel, layer: &DenseLayer, x: &[f32], out: &mut [f32]) {
+    match kernel {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `recurrent_step`.
+        Kernel::Avx512 => unsafe { dense_avx512(layer, x, out) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above.
+        Kernel::Avx2Fma => unsafe { dense_avx2(layer, x, out) },
+        _ => dense_impl(layer, x, out),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn recurrent_avx512(layer: &RecurrentLayer, x: &[f32], state: &mut CellState) {
+    recurrent_impl(layer, x, state)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn recurrent_avx2(layer: &RecurrentLayer, x: &[f32], state: &mut CellState) {
+    recurrent_impl(layer, x, state)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn dense_avx512(layer: &DenseLayer, x: &[f32], out: &mut [f32]) {
+    dense_impl(layer, x, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn dense_avx2(layer: &DenseLayer, x: &[f32], out: &mut [f32]) {
+    dense_impl(layer, x, out)
+}
+
+#[inline(always)]
+fn axpy(acc: &mut [f32], row: &[f32], scale: f32) {
+    for (a, &w) in acc.iter_mut().zip(row) {
+        *a += scale * w;
+    }
+}
+
+#[inline(always)]
+fn dense_impl(layer: &DenseLayer, x: &[f32], out: &mut [f32]) {
+    let n = layer.outputs;
+    out[..n].copy_from_slice(&layer.bias);
+    for (&xk, row) in x.iter().zip(layer.kernel.chunks_exact(n)) {
+        axpy(&mut out[..n], row, xk);
+    }
+}
+
+#[inline(always)]
+fn recurrent_impl(layer: &RecurrentLayer, x: &[f32], state: &mut CellState) {
+    let units = layer.units;
+    let cols = layer.gates() * units;
+    let CellState { h, c, gx, gh } = state;
+    gx.copy_from_slice(&layer.bias);
+    for (&xk, row) in x.iter().zip(layer.kernel.chunks_exact(cols)) {
+        axpy(gx, row, xk);
+    }
+    match layer.kind {
+        CellKind::Lstm => {
+            for (&hk, row) in h.iter().zip(layer.recurrent_kernel.chunks_exact(cols)) {
+                axpy(gx, row, hk);
+            }
+            let (zi, rest) = gx.split_at(units);
+            let (zf, rest) = rest.split_at(units);
+            let (zc, zo) = rest.split_at(units);
+            for j in 0..units {
+                let cell = sigmoid(zf[j]) * c[j] + sigmoid(zi[j]) * tanh(zc[j]);
+                c[j] = cell;
+                h[j] = sigmoid(zo[j]) * tanh(cell);
+            }
+        }
+        CellKind::Gru => {
+            gh.copy_from_slice(&layer.recurrent_bias);
+            for (&hk, row) in h.iter().zip(layer.recurrent_kernel.chunks_exact(cols)) {
+                axpy(gh, row, hk);
+            }
+            for j in 0..units {
+                let z = sigmoid(gx[j] + gh[j]);
+                let r = sigmoid(gx[units + j] + gh[units + j]);
+                let n = tanh(gx[2 * units + j] + r * gh[2 * units + j]);
+                h[j] = z * h[j] + (1.0 - z) * n;
+            }
+        }
+    }
+}
