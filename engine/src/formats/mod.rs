@@ -10,6 +10,7 @@
 
 mod bbx;
 mod error;
+mod export;
 mod json;
 mod keras;
 mod nam;
@@ -21,6 +22,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use error::FormatError;
+pub use export::{ExportFormat, export};
 pub use player::Player;
 
 use crate::model::ModelFile;
@@ -102,6 +104,11 @@ enum Source {
 }
 
 impl LoadedModel {
+    /// A BlackBox model already in memory (a validated [`ModelFile`]).
+    pub fn from_model_file(file: ModelFile) -> Self {
+        LoadedModel { info: bbx::info(&file), source: Source::Bbx(Box::new(file)) }
+    }
+
     /// A new player in its initial state. Allocates; off the audio thread.
     pub fn player(&self) -> Result<Player, FormatError> {
         match &self.source {

@@ -1,8 +1,8 @@
 use ebur128::{EbuR128, Mode};
 
 use super::reference;
-use crate::lstm::StreamingLstm;
-use crate::model::{Gain, ModelFile};
+use crate::formats::LoadedModel;
+use crate::model::ModelFile;
 
 /// The level "Normalize output" brings every model to on the reference passage.
 pub const TARGET_LUFS: f32 = -18.0;
@@ -84,30 +84,35 @@ pub fn integrated_lufs(samples: &[f32], sample_rate: u32) -> Option<f32> {
     (lufs.is_finite() && lufs > -70.0).then_some(lufs as f32)
 }
 
-/// Runs `model` as the plugin plays it (streamed from zero state, at its own rate) on the reference passage and
-/// measures its output. Allocates and takes a fraction of a second; not for the audio thread.
-pub fn model_loudness(model: &ModelFile) -> Loudness {
-    let rate = model.metadata.sample_rate;
+/// Runs `model` as the plugin plays it (pre-warmed, at its own rate) on the reference passage and measures its
+/// output; a model with knobs is measured at [`CONDITIONED_POINTS`] positions of its first knob (any second
+/// knob at its middle). Allocates and takes a fraction of a second; not for the audio thread.
+pub fn loudness_of(model: &LoadedModel) -> Loudness {
+    let rate = model.info.sample_rate;
     let passage = reference::passage(rate);
-    let mut lstm = StreamingLstm::new(&model.weights);
+    let Ok(mut player) = model.player() else {
+        return Loudness::fixed(None);
+    };
     let mut output = vec![0.0; passage.len()];
-    let mut measure = |knob: Option<f32>| {
-        lstm.reset();
-        if let Some(knob) = knob {
-            lstm.set_conditioning(&[knob]);
-        }
-        lstm.process_block(&passage, &mut output);
+    let mut measure = |knobs: &[f32]| {
+        player.set_knobs(knobs);
+        player.prewarm();
+        player.process_block(&passage, &mut output);
         integrated_lufs(&output, rate)
     };
-    if model.metadata.gain == Gain::Conditioned {
-        let points = (0..CONDITIONED_POINTS)
-            .map(|i| {
-                let knob = i as f32 / (CONDITIONED_POINTS - 1) as f32;
-                (knob, measure(Some(knob)))
-            })
-            .collect();
-        Loudness { points }
-    } else {
-        Loudness::fixed(measure(None))
+    if model.info.knobs.is_empty() {
+        return Loudness::fixed(measure(&[]));
     }
+    let points = (0..CONDITIONED_POINTS)
+        .map(|i| {
+            let knob = i as f32 / (CONDITIONED_POINTS - 1) as f32;
+            (knob, measure(&[knob, 0.5]))
+        })
+        .collect();
+    Loudness { points }
+}
+
+/// [`loudness_of`] for a BlackBox model.
+pub fn model_loudness(model: &ModelFile) -> Loudness {
+    loudness_of(&LoadedModel::from_model_file(model.clone()))
 }

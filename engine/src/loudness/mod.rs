@@ -10,6 +10,6 @@ mod measure;
 pub mod reference;
 
 pub use measure::{
-    CONDITIONED_POINTS, Loudness, MAX_CORRECTION_DB, TARGET_LUFS, integrated_lufs, lufs_at, model_loudness,
+    CONDITIONED_POINTS, Loudness, MAX_CORRECTION_DB, TARGET_LUFS, integrated_lufs, loudness_of, lufs_at, model_loudness,
     normalising_gain,
 };
