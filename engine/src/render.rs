@@ -1,19 +1,19 @@
-//! A model played offline exactly as the plugin plays it at its defaults: the host rate's round trip around the
-//! model (streamed from zero state), the loudness-normalising gain, the DC blocker, then the optional tone stack
-//! and cabinet. `trainer render` writes it to a file; the plugin's host tests compare the plugin against it.
+//! A model of any format played offline exactly as the plugin plays it at its defaults: the round trip between
+//! the host rate and the model's own rate around the model (pre-warmed on silence, then streamed), the
+//! loudness-normalising gain, the DC blocker, then the optional tone stack and cabinet. `trainer render` writes it to a file; the plugin's host tests compare the plugin against it.
 
 use crate::cabinet::Convolver;
-use crate::loudness::{Loudness, model_loudness};
-use crate::lstm::StreamingLstm;
-use crate::model::ModelFile;
+use crate::formats::{FormatError, LoadedModel};
+use crate::loudness::{Loudness, loudness_of};
 use crate::resample::{ResampleError, RoundTrip};
 use crate::tone::{DcBlocker, ToneSettings, ToneStack};
 
 /// What follows the model, as the plugin's switches set it.
 #[derive(Clone, Debug)]
 pub struct RenderSettings {
-    /// A gain-conditioned model's knob, 0..1; fixed-gain models ignore it.
-    pub knob: f32,
+    /// The model's knobs in order, 0..1 (a gain-conditioned model's gain; a Proteus model's drive and tone);
+    /// a model without knobs ignores them, and missing ones stay at 0.
+    pub knobs: Vec<f32>,
     pub normalize: bool,
     pub tone: Option<ToneSettings>,
     /// Cabinet taps at the render's rate (see [`crate::cabinet::ImpulseResponse::taps_at`]).
@@ -23,7 +23,7 @@ pub struct RenderSettings {
 impl Default for RenderSettings {
     /// The plugin's defaults: normalised, no tone stack, no cabinet.
     fn default() -> Self {
-        RenderSettings { knob: 0.0, normalize: true, tone: None, cabinet: None }
+        RenderSettings { knobs: Vec::new(), normalize: true, tone: None, cabinet: None }
     }
 }
 
@@ -44,23 +44,21 @@ impl Rendered {
 
 /// Renders `input` (at `rate`) through `model`. As many samples of silence as the latency are processed after
 /// the input, so that [`Rendered::aligned`] returns as many samples as the input had. Allocates; offline only.
-pub fn render(
-    model: &ModelFile,
-    input: &[f32],
-    rate: u32,
-    settings: &RenderSettings,
-) -> Result<Rendered, ResampleError> {
-    let mut round_trip = RoundTrip::new(rate)?;
+pub fn render(model: &LoadedModel, input: &[f32], rate: u32, settings: &RenderSettings) -> Result<Rendered, RenderError> {
+    let mut round_trip = RoundTrip::with_model_rate(rate, model.info.sample_rate)?;
     let latency = round_trip.latency_samples();
-    let mut lstm = StreamingLstm::new(&model.weights);
-    lstm.set_conditioning(&[settings.knob.clamp(0.0, 1.0)]);
-    let loudness = model_loudness(model);
-    let gain = if settings.normalize { loudness.normalising_gain(settings.knob) } else { 1.0 };
+    let knobs: Vec<f32> = settings.knobs.iter().map(|k| k.clamp(0.0, 1.0)).collect();
+    let mut player = model.player()?;
+    player.set_knobs(&knobs);
+    player.prewarm();
+    let loudness = loudness_of(model);
+    let first_knob = knobs.first().copied().unwrap_or(0.0);
+    let gain = if settings.normalize { loudness.normalising_gain(first_knob) } else { 1.0 };
     let mut samples = Vec::with_capacity(input.len() + latency);
     samples.extend_from_slice(input);
     samples.resize(input.len() + latency, 0.0);
     round_trip.process_in_place(&mut samples, |block| {
-        lstm.process_in_place(block);
+        player.process_in_place(block);
         block.iter_mut().for_each(|y| *y *= gain);
     });
     DcBlocker::new(rate as f32).process(&mut samples);
@@ -75,4 +73,12 @@ pub fn render(
         convolver.process(&mut samples);
     }
     Ok(Rendered { samples, latency, loudness })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("cannot resample between this rate and the model's: {0}")]
+    Resample(#[from] ResampleError),
+    #[error("{0}")]
+    Model(#[from] FormatError),
 }

@@ -1,5 +1,6 @@
 //! What the plugin should play, computed from the engine alone, for the tests to compare the plugin against.
 
+use blackbox_engine::formats::LoadedModel;
 use blackbox_engine::model::ModelFile;
 use blackbox_engine::render::{RenderSettings, render};
 
@@ -7,7 +8,8 @@ use blackbox_engine::render::{RenderSettings, render};
 /// chain: round trip, model at `knob`, normalising gain, DC blocker), `latency` samples late as the plugin
 /// plays it, cut to the input's length. Returns the output and the latency.
 pub fn plugin_default_output(model: &ModelFile, input: &[f32], rate: u32, knob: f32) -> (Vec<f32>, usize) {
-    let settings = RenderSettings { knob, ..RenderSettings::default() };
-    let rendered = render(model, input, rate, &settings).expect("a rate the round trip supports");
+    let settings = RenderSettings { knobs: vec![knob], ..RenderSettings::default() };
+    let model = LoadedModel::from_model_file(model.clone());
+    let rendered = render(&model, input, rate, &settings).expect("a rate the round trip supports");
     (rendered.samples[..input.len()].to_vec(), rendered.latency)
 }

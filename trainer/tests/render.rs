@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use blackbox_engine::cabinet::ImpulseResponse;
+use blackbox_engine::formats::LoadedModel;
 use blackbox_engine::model::{Gain, ModelFile};
 use blackbox_engine::render::{RenderSettings, render};
 use blackbox_engine::tone::ToneSettings;
@@ -95,7 +96,7 @@ fn a_48_khz_take_renders_through_the_model_tone_and_cabinet_aligned_with_its_inp
         cabinet: Some(ImpulseResponse::designed(48_000).unwrap().taps_at(48_000).unwrap()),
         ..RenderSettings::default()
     };
-    let expected = render(&model, &input, 48_000, &settings).unwrap();
+    let expected = render(&LoadedModel::from_model_file(model.clone()), &input, 48_000, &settings).unwrap();
     let db = difference_db(&output, expected.aligned());
     assert!(db < -100.0, "trainer render differs from the engine's render by {db:.1} dB");
 
@@ -144,7 +145,7 @@ fn bad_requests_are_refused_with_a_message_that_says_what_to_do() {
     std::fs::write(&not_ir, "my amp settings").unwrap();
     let (m, i, o) = (model.to_str().unwrap(), input.to_str().unwrap(), out.to_str().unwrap());
     let cases: [(Vec<&str>, &str); 4] = [
-        (vec!["--knob", "gain=0.5"], "fixed-gain model"),
+        (vec!["--knob", "gain=0.5"], "has no knobs"),
         (vec!["--ir", not_ir.to_str().unwrap()], "not a readable WAV"),
         (vec!["--tone", "3,2"], "three numbers"),
         (vec!["--knob", "gain=4"], "outside the knob's range"),

@@ -3,7 +3,9 @@
 use clap::{Parser, Subcommand};
 
 pub mod bench;
+pub mod export;
 pub mod grid;
+pub mod info;
 pub mod inspect;
 pub mod render;
 pub mod synth;
@@ -30,6 +32,10 @@ pub enum Command {
     /// Play a model file offline exactly as the plugin plays it (any input rate), with an optional cabinet IR
     /// and tone stack; the output is aligned with the input.
     Render(render::RenderArgs),
+    /// What a model file of any format is: format, architecture, rate, knobs, loudness, what it was trained on.
+    Info(info::InfoArgs),
+    /// Write a BlackBox model as a Neural Amp Modeler .nam or an AIDA-X .json.
+    Export(export::ExportArgs),
     /// The real-pedal check: train on the first 80 % of the Ibanez TS9 pair, test on the last 20 %, both methods.
     Ts9(ts9::Ts9Args),
 }
@@ -41,6 +47,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Synth(args)) => synth::run(args),
         Some(Command::Ts9(args)) => ts9::run(args),
         Some(Command::Render(args)) => render::run(args),
+        Some(Command::Info(args)) => info::run(args),
+        Some(Command::Export(args)) => export::run(args),
         None => grid::run(cli.grid),
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use blackbox_engine::cabinet::ImpulseResponse;
 use blackbox_engine::loudness::integrated_lufs;
-use blackbox_engine::model::{Gain, ModelFile};
+use blackbox_engine::formats::{self, LoadedModel, RateSource};
 use blackbox_engine::render::{RenderSettings, render};
 use blackbox_engine::tone::{MAX_BOOST_DB, ToneSettings};
 
@@ -14,7 +14,8 @@ use crate::audio::{read_mono, write_mono_f32};
 
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// The model file (.bbx).
+    /// The model file: BlackBox .bbx, Neural Amp Modeler .nam, AIDA-X / RTNeural .json or .aidax, GuitarML
+    /// Proteus .json. It runs at its own rate; the input is resampled to it and back.
     #[arg(long)]
     pub model: PathBuf,
     /// A mono WAV at any rate the plugin accepts (44.1 to 192 kHz); the output has the same rate and length.
@@ -23,9 +24,10 @@ pub struct RenderArgs {
     /// Where the 32-bit float WAV goes (float, so a hot model's peaks above 0 dBFS survive).
     #[arg(long)]
     pub output: PathBuf,
-    /// A knob of a gain-conditioned model, e.g. --knob gain=0.7 (0..1; Low 0, Mid 0.5, High 1).
-    #[arg(long, value_parser = parse_knob)]
-    pub knob: Option<(String, f32)>,
+    /// A knob of the model, by the name `trainer info` shows, 0..1; repeat for several, e.g. --knob gain=0.7
+    /// (a conditioned BlackBox model: Low 0, Mid 0.5, High 1) or --knob drive=0.5 --knob tone=0.3.
+    #[arg(long, value_parser = parse_knob_arg)]
+    pub knob: Vec<(String, f32)>,
     /// A cabinet IR after the model: a WAV file of any rate, depth and channel count, or "designed" for the
     /// built-in designed cabinet.
     #[arg(long)]
@@ -38,7 +40,7 @@ pub struct RenderArgs {
     pub no_normalize: bool,
 }
 
-fn parse_knob(text: &str) -> Result<(String, f32), String> {
+pub fn parse_knob_arg(text: &str) -> Result<(String, f32), String> {
     let (name, value) = text.split_once('=').ok_or("expected NAME=VALUE, e.g. gain=0.7")?;
     let value: f32 = value.trim().parse().map_err(|_| format!("{value:?} is not a number"))?;
     if !(0.0..=1.0).contains(&value) {
@@ -62,22 +64,29 @@ fn parse_tone(text: &str) -> Result<ToneSettings, String> {
     Ok(ToneSettings { bass_db, mid_db, treble_db })
 }
 
+/// The knob values in the model's order from `NAME=VALUE` pairs; unknown names are refused with the real ones.
+pub fn knob_values(model: &LoadedModel, shown: &str, given: &[(String, f32)]) -> anyhow::Result<Vec<f32>> {
+    let names = &model.info.knobs;
+    let mut values = vec![0.0; names.len()];
+    for (name, value) in given {
+        match names.iter().position(|n| n.to_lowercase() == *name) {
+            Some(i) => values[i] = *value,
+            None if names.is_empty() => bail!("{shown} has no knobs (drop --knob)"),
+            None => bail!("{shown} has the knobs {}; there is no knob {name:?}", names.join(", ").to_lowercase()),
+        }
+    }
+    Ok(values)
+}
+
 pub fn run(args: RenderArgs) -> anyhow::Result<()> {
-    let model = ModelFile::load(&args.model)?;
+    let shown = args.model.display().to_string();
+    let model = formats::load(&args.model)?;
     let audio = read_mono(&args.input)?;
     if audio.samples.is_empty() {
         bail!("{} holds no samples: nothing to render", args.input.display());
     }
     let rate = audio.sample_rate;
-    let conditioned = model.metadata.gain == Gain::Conditioned;
-    let knob = match &args.knob {
-        Some((name, value)) if name == "gain" && conditioned => *value,
-        Some((name, _)) if conditioned => {
-            bail!("{} has one knob, \"gain\"; there is no knob {name:?}", args.model.display())
-        }
-        Some(_) => bail!("{} is a fixed-gain model: it has no knobs (drop --knob)", args.model.display()),
-        None => 0.0,
-    };
+    let knobs = knob_values(&model, &shown, &args.knob)?;
     let (cabinet, cabinet_text) = match args.ir.as_deref() {
         None => (None, "none".to_owned()),
         Some(ir) => {
@@ -89,26 +98,25 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
             (Some(ir.taps_at(rate)?), ir.describe())
         }
     };
-    let settings = RenderSettings { knob, normalize: !args.no_normalize, tone: args.tone, cabinet };
+    let settings = RenderSettings { knobs: knobs.clone(), normalize: !args.no_normalize, tone: args.tone, cabinet };
     let rendered = render(&model, &audio.samples, rate, &settings)
-        .with_context(|| format!("the plugin cannot play at {rate} Hz, so neither can render"))?;
+        .with_context(|| format!("{shown} cannot be played at {rate} Hz"))?;
     let output = rendered.aligned();
-    let comment = format!(
-        "BlackBox render of {} ({}); {}",
-        model.metadata.name,
-        model.metadata.effect,
-        model.metadata.provenance.summary()
-    );
+    let info = &model.info;
+    let trained_on = info.detail("Trained on").map_or(String::new(), |t| format!("; {t}"));
+    let comment = format!("BlackBox render of {} ({}){trained_on}", info.name, info.format.name());
     write_mono_f32(&args.output, rate, output, Some(&comment))?;
     let peak = output.iter().fold(0.0f32, |m, y| m.max(y.abs()));
     println!("rendered {} -> {}", args.input.display(), args.output.display());
-    println!(
-        "  model {} ({}, {} Hz, trained on {})",
-        model.metadata.name,
-        model.metadata.effect,
-        model.metadata.sample_rate,
-        model.metadata.provenance.summary()
-    );
+    let rate_note = match &info.rate_source {
+        RateSource::File => String::new(),
+        RateSource::Assumed(why) => format!(", rate assumed: {why}"),
+    };
+    println!("  model {} ({}, {}, {} Hz{rate_note}{trained_on})", info.name, info.format.name(), info.architecture, info.sample_rate);
+    if !info.knobs.is_empty() {
+        let set: Vec<String> = info.knobs.iter().zip(&knobs).map(|(n, v)| format!("{} {v:.2}", n.to_lowercase())).collect();
+        println!("  knobs: {}", set.join(", "));
+    }
     println!(
         "  {rate} Hz, {:.2} s, latency {} samples removed (output aligned with the input)",
         output.len() as f64 / f64::from(rate),
