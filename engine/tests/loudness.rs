@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use blackbox_engine::loudness::{Loudness, MAX_CORRECTION_DB, TARGET_LUFS, integrated_lufs, model_loudness, reference};
-use blackbox_engine::lstm::StreamingLstm;
+use blackbox_engine::formats::LoadedModel;
 use blackbox_engine::model::{Gain, ModelFile};
 
 #[test]
@@ -87,9 +87,11 @@ fn a_models_loudness_is_that_of_its_streamed_output_and_a_conditioned_model_is_m
         }
         let rate = model.metadata.sample_rate;
         let passage = reference::passage(rate);
-        let mut lstm = StreamingLstm::new(&model.weights);
+        // As the plugin plays it: pre-warmed on silence, then streamed.
+        let mut player = LoadedModel::from_model_file(model.clone()).player().unwrap();
+        player.prewarm();
         let mut output = vec![0.0; passage.len()];
-        lstm.process_block(&passage, &mut output);
+        player.process_block(&passage, &mut output);
         assert_eq!(loudness.at(0.0), integrated_lufs(&output, rate));
         // Normalised, the output sits at the target.
         let gain = loudness.normalising_gain(0.0);

@@ -8,11 +8,12 @@ use common::*;
 
 /// A value for every parameter, none of them its default. These are CLAP values: nice-plug exposes continuous
 /// parameters normalised to 0..1 and stepped ones as their step index.
-const SETTINGS: [(&str, f64); 19] = [
+const SETTINGS: [(&str, f64); 20] = [
     ("Effect", EFFECT_USER),
     ("Gain", 2.0),
     ("Model", 5.0),
     ("Gain knob", 0.8),
+    ("Knob 2", 0.15),
     ("Input", 0.6),
     ("Output", 0.3),
     ("Gate", 0.0),

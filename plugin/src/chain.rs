@@ -1,13 +1,13 @@
 //! The signal path, host rate in and out:
 //!
-//! input gain -> [host rate -> 44.1 kHz] -> model (switching, crossfading, loudness-normalised)
-//!   -> [44.1 kHz -> host rate] -> DC blocker -> tone stack -> cabinet IR ([`crate::post`])
+//! input gain -> model (each at its own rate inside its round trip, padded to the one reported latency;
+//!   switching and crossfading at the host rate, loudness-normalised) -> DC blocker -> tone stack -> cabinet IR
+//!   ([`crate::post`])
 //!   -> noise gate (detecting on the delayed dry input) -> dry/wet mix -> output level -> bypass crossfade
 //!
 //! Everything is sized in [`SignalChain::new`]; [`SignalChain::process_chunk`] never allocates, locks or panics.
 
 use blackbox_engine::gate::{GateParams, NoiseGate};
-use blackbox_engine::resample::{ResampleError, RoundTrip};
 
 use crate::cabinet::Cabinet;
 use crate::delay::DelayLine;
@@ -41,13 +41,12 @@ pub struct ChunkReport {
 }
 
 struct ChannelState {
-    round_trip: RoundTrip,
     switch: ModelSwitch,
     dry_delay: DelayLine,
-    /// The chunk's input before any gain, and the same delayed by the round trip's latency.
+    /// The chunk's input before any gain, and the same delayed by the reported latency.
     raw: Vec<f32>,
     dry: Vec<f32>,
-    /// Model-rate scratch: the incoming model's weight per sample, its input and its output.
+    /// Scratch: the incoming model's weight per sample, its input and its output.
     weights: Vec<f32>,
     incoming_in: Vec<f32>,
     incoming_out: Vec<f32>,
@@ -64,25 +63,22 @@ pub struct SignalChain {
 }
 
 impl SignalChain {
-    /// Allocates everything the audio thread will need at `host_rate`; `cabinet` is the IR built for that rate.
-    pub fn new(host_rate: u32, cabinet: Option<Box<Cabinet>>) -> Result<Self, ChainError> {
+    /// Allocates everything the audio thread will need at `host_rate`; `cabinet` is the IR built for that rate,
+    /// `latency` the models' longest round trip (see [`crate::rack`]).
+    pub fn new(host_rate: u32, cabinet: Option<Box<Cabinet>>, latency: usize) -> Result<Self, ChainError> {
         let mut channels = Vec::with_capacity(MAX_CHANNELS);
         for _ in 0..MAX_CHANNELS {
-            let round_trip = RoundTrip::new(host_rate)?;
-            let model_chunk = round_trip.max_model_chunk();
-            let latency = round_trip.latency_samples();
             channels.push(ChannelState {
-                round_trip,
                 switch: ModelSwitch::new(WARMUP_SAMPLES, FADE_SAMPLES),
                 dry_delay: DelayLine::new(latency),
                 raw: vec![0.0; CHUNK],
                 dry: vec![0.0; CHUNK],
-                weights: vec![0.0; model_chunk],
-                incoming_in: vec![0.0; model_chunk],
-                incoming_out: vec![0.0; model_chunk],
+                weights: vec![0.0; CHUNK],
+                incoming_in: vec![0.0; CHUNK],
+                incoming_out: vec![0.0; CHUNK],
             });
         }
-        let latency = channels.first().map_or(0, |c| c.round_trip.latency_samples());
+        let latency = latency.min(crate::delay::MAX_DELAY);
         let gate = NoiseGate::new(host_rate as f32).map_err(|e| ChainError::Gate(e.to_string()))?;
         let post = PostStage::new(host_rate as f32, cabinet);
         Ok(SignalChain { channels, gate, gate_detector: vec![0.0; CHUNK], post, bypass_mix: 0.0, latency, host_rate })
@@ -97,15 +93,23 @@ impl SignalChain {
         &mut self.post
     }
 
-    /// Host-rate samples between input and output: what the host is told, zero at 44.1 kHz.
+    /// Host-rate samples between input and output: what the host is told (zero when every model runs at the
+    /// host's rate).
     pub fn latency_samples(&self) -> usize {
         self.latency
+    }
+
+    /// A longer latency for a newly arrived model (allocation-free; the dry path restarts from silence).
+    pub fn set_latency(&mut self, latency: usize) {
+        self.latency = latency.min(crate::delay::MAX_DELAY);
+        for channel in &mut self.channels {
+            channel.dry_delay.set_delay(self.latency);
+        }
     }
 
     /// Forgets all audio. The model states live in the rack and are reset by its owner.
     pub fn reset(&mut self, playing: Slot, post: PostControls) {
         for channel in &mut self.channels {
-            channel.round_trip.reset();
             channel.dry_delay.reset();
             channel.switch.jump_to(playing);
         }
@@ -127,7 +131,7 @@ impl SignalChain {
     }
 
     /// Processes one chunk of at most [`CHUNK`] samples per channel, in place. Every channel sees the same
-    /// controls and switches at the same sample, because each channel's round trip cuts the stream the same way.
+    /// controls and switches at the same sample.
     pub fn process_chunk(&mut self, io: &mut [&mut [f32]], rack: &mut ModelRack, controls: &Controls) -> ChunkReport {
         let n = io.first().map_or(0, |c| c.len()).min(CHUNK).min(controls.input_gain.len());
         let mut report = ChunkReport::default();
@@ -143,10 +147,9 @@ impl SignalChain {
                 report.input_peak = report.input_peak.max(x.abs());
                 *x *= g;
             }
-            let ChannelState { round_trip, switch, weights, incoming_in, incoming_out, .. } = &mut *channel;
-            round_trip.process_in_place(samples, |block| {
-                run_models(block, index, switch, rack, weights, incoming_in, incoming_out)
-            });
+            let ChannelState { switch, weights, incoming_in, incoming_out, .. } = &mut *channel;
+            let buffers = Scratch { weights, incoming_in, incoming_out };
+            run_models(samples, index, switch, rack, buffers, self.latency);
             channel.dry_delay.process(&channel.raw[..n], &mut channel.dry[..n]);
         }
         self.post.process(io, n, controls.post);
@@ -211,47 +214,52 @@ pub fn sanitize(channels: &mut [&mut [f32]]) -> bool {
     finite
 }
 
-/// Runs one model-rate block through the playing model and, during a switch, the incoming one.
-fn run_models(
-    block: &mut [f32],
-    channel: usize,
-    switch: &mut ModelSwitch,
-    rack: &mut ModelRack,
-    weights: &mut [f32],
-    incoming_in: &mut [f32],
-    incoming_out: &mut [f32],
-) {
-    let m = block.len().min(weights.len());
+struct Scratch<'a> {
+    weights: &'a mut [f32],
+    incoming_in: &'a mut [f32],
+    incoming_out: &'a mut [f32],
+}
+
+/// Runs one host-rate block through the playing model and, during a switch, the incoming one, each delayed by
+/// `latency` in all.
+fn run_models(block: &mut [f32], channel: usize, switch: &mut ModelSwitch, rack: &mut ModelRack, scratch: Scratch, latency: usize) {
+    let m = block.len().min(scratch.weights.len());
     let block = &mut block[..m];
-    let weights = &mut weights[..m];
+    let weights = &mut scratch.weights[..m];
     let plan = switch.next_block(weights);
     if let Some(incoming) = plan.incoming {
-        incoming_in[..m].copy_from_slice(block);
-        run_slot(rack, incoming, channel, &incoming_in[..m], &mut incoming_out[..m]);
+        scratch.incoming_in[..m].copy_from_slice(block);
+        run_slot(rack, incoming, channel, &scratch.incoming_in[..m], &mut scratch.incoming_out[..m], latency);
     }
-    if let Some(models) = rack.get_mut(plan.active) {
-        models.process_in_place(channel, block);
+    match rack.get_mut(plan.active) {
+        Some(models) => models.process_in_place(channel, block, latency),
+        None => dry_through(block, latency, channel, rack),
     }
     if plan.incoming.is_some() {
-        for ((y, incoming), w) in block.iter_mut().zip(&incoming_out[..m]).zip(weights.iter()) {
+        for ((y, incoming), w) in block.iter_mut().zip(&scratch.incoming_out[..m]).zip(weights.iter()) {
             *y += w * (incoming - *y);
         }
     }
 }
 
-fn run_slot(rack: &mut ModelRack, slot: Slot, channel: usize, input: &[f32], output: &mut [f32]) {
+fn run_slot(rack: &mut ModelRack, slot: Slot, channel: usize, input: &[f32], output: &mut [f32], latency: usize) {
     match rack.get_mut(slot) {
-        Some(models) => models.process(channel, input, output),
-        // The dry slot (or one that vanished) passes its input through.
-        None => output.copy_from_slice(input),
+        Some(models) => models.process(channel, input, output, latency),
+        None => {
+            output.copy_from_slice(input);
+            dry_through(output, latency, channel, rack);
+        }
     }
+}
+
+/// The dry slot (or one that vanished) passes its input through, delayed like every model.
+fn dry_through(block: &mut [f32], latency: usize, channel: usize, rack: &mut ModelRack) {
+    rack.dry_delay(channel, latency).process_in_place(block);
 }
 
 /// Why the signal chain cannot run at the host's settings.
 #[derive(Debug, thiserror::Error)]
 pub enum ChainError {
-    #[error("cannot resample this host rate to the models' 44.1 kHz: {0}")]
-    Resample(#[from] ResampleError),
     #[error("noise gate: {0}")]
     Gate(String),
 }

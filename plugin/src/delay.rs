@@ -1,34 +1,60 @@
-//! A fixed delay, so the dry signal lines up with the resampled wet signal (mix, bypass, gate detector).
+//! A delay that lines signals up with the resampled wet signal: the dry signal (mix, bypass, gate detector),
+//! and a model whose own round trip is shorter than the plugin's reported latency.
+
+/// The longest delay any line can be set to without allocating: far beyond any round trip (a 22.05 kHz model in
+/// a 192 kHz host needs about 410 samples).
+pub const MAX_DELAY: usize = 4096;
 
 pub struct DelayLine {
     buffer: Vec<f32>,
+    delay: usize,
     position: usize,
 }
 
 impl DelayLine {
-    /// Allocates `delay` samples; call off the audio thread.
+    /// Allocates room for [`MAX_DELAY`] samples and sets `delay`; call off the audio thread.
     pub fn new(delay: usize) -> Self {
-        DelayLine { buffer: vec![0.0; delay], position: 0 }
+        let mut line = DelayLine { buffer: vec![0.0; MAX_DELAY.max(delay)], delay: 0, position: 0 };
+        line.set_delay(delay);
+        line
     }
 
-    /// Writes `input` delayed into `output` (equal lengths; the shorter one bounds the work).
-    pub fn process(&mut self, input: &[f32], output: &mut [f32]) {
-        if self.buffer.is_empty() {
-            let n = input.len().min(output.len());
-            output[..n].copy_from_slice(&input[..n]);
+    pub fn delay(&self) -> usize {
+        self.delay
+    }
+
+    /// Changes the delay (clearing what is held, which a change of latency makes stale anyway); allocation-free.
+    /// Delays beyond the line's room are cut to it.
+    pub fn set_delay(&mut self, delay: usize) {
+        let delay = delay.min(self.buffer.len());
+        if delay != self.delay {
+            self.delay = delay;
+            self.reset();
+        }
+    }
+
+    pub fn process_in_place(&mut self, samples: &mut [f32]) {
+        if self.delay == 0 {
             return;
         }
-        for (x, y) in input.iter().zip(output.iter_mut()) {
-            *y = std::mem::replace(&mut self.buffer[self.position], *x);
+        for x in samples {
+            *x = std::mem::replace(&mut self.buffer[self.position], *x);
             self.position += 1;
-            if self.position == self.buffer.len() {
+            if self.position == self.delay {
                 self.position = 0;
             }
         }
     }
 
+    /// Writes `input` delayed into `output` (equal lengths; the shorter one bounds the work).
+    pub fn process(&mut self, input: &[f32], output: &mut [f32]) {
+        let n = input.len().min(output.len());
+        output[..n].copy_from_slice(&input[..n]);
+        self.process_in_place(&mut output[..n]);
+    }
+
     pub fn reset(&mut self) {
-        self.buffer.fill(0.0);
+        self.buffer[..self.delay].fill(0.0);
         self.position = 0;
     }
 }
@@ -53,5 +79,10 @@ mod tests {
         let mut out = [0.0; 3];
         none.process(&[1.0, 2.0, 3.0], &mut out);
         assert_eq!(out, [1.0, 2.0, 3.0]);
+        let mut line = DelayLine::new(3);
+        line.set_delay(2);
+        let mut samples = [1.0, 2.0, 3.0, 4.0];
+        line.process_in_place(&mut samples);
+        assert_eq!(samples, [0.0, 0.0, 1.0, 2.0]);
     }
 }

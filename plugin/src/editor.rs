@@ -3,9 +3,10 @@
 //! meters with clip lights and the bypass footswitch. "Models & files" holds the model browser and its facts,
 //! the user's model and IR files, and the gate's finer settings.
 
+mod file_dialog;
 mod widgets;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -50,6 +51,7 @@ pub fn create(
         path_input: String::new(),
         ir_input: String::new(),
         clips: ClipLights::default(),
+        model_dialog: file_dialog::FileDialog::default(),
     };
     create_egui_editor(state, RepaintNotifier::new(), settings, editor)
 }
@@ -91,6 +93,7 @@ pub struct BlackBoxEditor {
     path_input: String,
     ir_input: String,
     clips: ClipLights,
+    model_dialog: file_dialog::FileDialog,
 }
 
 impl NiceEguiApp for BlackBoxEditor {
@@ -237,13 +240,13 @@ impl BlackBoxEditor {
             });
         });
         if let Some(f) = facts {
-            let (badge, color) = if f.stand_in {
-                (
-                    "STAND-IN MODEL: trained on a circuit model of the device, not on recordings of it",
+            let (badge, color) = match f.stand_in {
+                Some(true) => (
+                    "STAND-IN MODEL: trained on a circuit model of the device, not on recordings of it".to_owned(),
                     Color32::from_rgb(0xE8, 0xC0, 0x30),
-                )
-            } else {
-                ("REAL CAPTURE: trained on recordings of the device", Color32::LIGHT_GREEN)
+                ),
+                Some(false) => ("REAL CAPTURE: trained on recordings of the device".to_owned(), Color32::LIGHT_GREEN),
+                None => (format!("{}: the file does not say what it was trained on", f.format.to_uppercase()), LEGEND),
             };
             ui.label(RichText::new(badge).small().strong().color(color));
         }
@@ -379,25 +382,49 @@ impl BlackBoxEditor {
     }
 
     fn user_file(&mut self, ui: &mut Ui, setter: &ParamSetter) {
-        section(ui, "User model file (.bbx)");
+        section(ui, "User model file (.bbx, .nam, AIDA-X .json / .aidax, GuitarML Proteus .json)");
+        let slot = &self.params.user_model;
+        let mut loaded = None;
+        if let Some(picked) = self.model_dialog.poll() {
+            self.path_input = picked.display().to_string();
+            loaded = Some(slot.load(&picked).is_ok());
+        }
         ui.horizontal(|ui| {
             ui.add(
-                egui::TextEdit::singleline(&mut self.path_input).desired_width(420.0).hint_text("/path/to/model.bbx"),
+                egui::TextEdit::singleline(&mut self.path_input).desired_width(330.0).hint_text("/path/to/model.nam"),
             );
-            if ui.button("Load model file...").clicked() {
-                // Loading reads and builds the model here, on the GUI thread; the audio thread only receives it.
-                if self.params.user_model.load(Path::new(self.path_input.trim())).is_ok() {
-                    setter.begin_set_parameter(&self.params.effect);
-                    setter.set_parameter(&self.params.effect, Effect::UserFile);
-                    setter.end_set_parameter(&self.params.effect);
-                }
+            if ui.add_enabled(!self.model_dialog.is_open(), egui::Button::new("Load model file...")).clicked() {
+                let start = PathBuf::from(slot.path()).parent().map(Path::to_path_buf);
+                self.model_dialog.open("Load a model", "Model files", &blackbox_engine::formats::EXTENSIONS, start);
+            }
+            // Loading reads and builds the model here, on the GUI thread; the audio thread only receives it.
+            if ui.button("Load typed path").clicked() {
+                loaded = Some(slot.load(Path::new(self.path_input.trim())).is_ok());
+            }
+            if ui.button("◀").on_hover_text("Previous model file in this folder").clicked() {
+                loaded = slot.step(-1).map(|r| r.is_ok());
+            }
+            if ui.button("▶").on_hover_text("Next model file in this folder").clicked() {
+                loaded = slot.step(1).map(|r| r.is_ok());
             }
             if ui.button("Unload").clicked() {
-                self.params.user_model.unload();
+                slot.unload();
             }
         });
-        if let Some(error) = self.params.user_model.status().error {
-            ui.label(RichText::new(format!("Not loaded: {error}")).color(WARNING));
+        if loaded == Some(true) {
+            self.path_input = slot.path();
+            setter.begin_set_parameter(&self.params.effect);
+            setter.set_parameter(&self.params.effect, Effect::UserFile);
+            setter.end_set_parameter(&self.params.effect);
+        }
+        if self.model_dialog.unavailable {
+            ui.label(RichText::new("No file dialog is available here: type the path and press Load typed path.").small());
+        }
+        let status = slot.status();
+        if let Some(error) = status.error {
+            let missing = status.facts.is_none() && !slot.path().is_empty();
+            let lead = if missing { "MISSING" } else { "Not loaded" };
+            ui.label(RichText::new(format!("{lead}: {error}")).color(WARNING));
         }
     }
 
@@ -445,14 +472,21 @@ fn gain_selector(ui: &mut Ui, param: &EnumParam<GainSetting>, setter: &ParamSett
 
 fn show_facts(ui: &mut Ui, facts: &ModelFacts) {
     ui.label(RichText::new(&facts.name).strong());
-    ui.label(format!("{} · {}", facts.architecture, facts.path));
-    let trained_on = if facts.stand_in {
-        "Trained on STAND-IN data (a circuit model, not the real device)"
-    } else {
-        "Trained on real recordings"
+    ui.label(format!("{} · {} · {}", facts.format, facts.architecture, facts.rate));
+    ui.label(RichText::new(&facts.path).small());
+    if !facts.knobs.is_empty() {
+        ui.label(format!("Knobs: {} (the Gain knob, then Knob 2)", facts.knobs.join(", ")));
+    }
+    let (trained_on, color) = match facts.stand_in {
+        Some(true) => ("Trained on STAND-IN data (a circuit model, not the real device)", Color32::YELLOW),
+        Some(false) => ("Trained on real recordings", Color32::LIGHT_GREEN),
+        None => ("What it was trained on: not stated in the file", LEGEND),
     };
-    ui.label(RichText::new(trained_on).color(if facts.stand_in { Color32::YELLOW } else { Color32::LIGHT_GREEN }));
+    ui.label(RichText::new(trained_on).color(color));
     ui.label(RichText::new(&facts.provenance).small());
+    for (key, value) in &facts.details {
+        ui.label(RichText::new(format!("{key}: {value}")).small());
+    }
     let percent = |v: Option<f32>| v.map_or("n/a".to_owned(), |v| format!("{:.2} %", v * 100.0));
     ui.label(format!(
         "Test ESR: {} streamed (as played here) · {} windowed · loudness {} on the reference passage",

@@ -47,6 +47,8 @@ pub struct BlackBox {
     output_gain: Vec<f32>,
     mix: Vec<f32>,
     sample_rate: f32,
+    /// A longer latency a newly installed model needs, for the next `process` to tell the host.
+    pending_latency: Option<usize>,
 }
 
 impl Default for BlackBox {
@@ -67,6 +69,7 @@ impl Default for BlackBox {
             output_gain: vec![1.0; CHUNK],
             mix: vec![1.0; CHUNK],
             sample_rate: 44_100.0,
+            pending_latency: None,
         }
     }
 }
@@ -100,12 +103,55 @@ impl BlackBox {
             return;
         };
         let replaced = match handover {
+            // Built before the host changed rate (activation rebuilds what it finds; this raced it): it
+            // cannot be rebuilt here, so it goes back to be freed.
+            Handover::Install(model) if model.host_rate() != chain.host_rate() => Some(model),
             Handover::Install(model) => self.rack.install_user(free, Some(model)),
             Handover::Unload => self.rack.install_user(free, None),
         };
         if let Some(old) = replaced {
             self.retire(old);
         }
+        let needed = self.rack.latency();
+        if let Some(chain) = &mut self.chain
+            && needed > chain.latency_samples()
+        {
+            chain.set_latency(needed);
+            self.pending_latency = Some(chain.latency_samples());
+        }
+    }
+
+    /// At activation (off the audio thread): installs the newest pending user model rebuilt for the host's
+    /// rate, so that a session restored before the host chose its rate plays at once.
+    fn receive_user_model_at_activation(&mut self, host_rate: u32) {
+        let mut newest = None;
+        while let Ok(handover) = self.user_audio.handover.pop() {
+            newest = Some(handover);
+        }
+        match newest {
+            Some(Handover::Install(mut model)) => match model.set_host_rate(host_rate) {
+                Ok(()) => {
+                    self.rack.install_user(0, Some(model));
+                }
+                Err(error) => nice_error!("the user model cannot play at {host_rate} Hz: {error}"),
+            },
+            Some(Handover::Unload) => {
+                self.rack.install_user(0, None);
+            }
+            None => {}
+        }
+    }
+
+    /// The knobs every playing model gets: the gain knob (or the Low / Mid / High position) and Knob 2.
+    fn knobs(&self) -> [f32; 2] {
+        let params = &self.params;
+        let knob = catalogue::conditioning_knob(
+            params.effect.value(),
+            params.model.value(),
+            params.gain.value(),
+            params.gain_knob.value(),
+        );
+        [knob, params.knob2.value()]
     }
 
     /// Takes a newly built cabinet when no crossfade is running, and sends replaced ones back for freeing.
@@ -182,15 +228,20 @@ impl Plugin for BlackBox {
         buffer_config: &BufferConfig,
         context: &mut impl ActivateContext<Self>,
     ) -> bool {
+        let rate = buffer_config.sample_rate.round() as u32;
         if !self.rack.embedded_loaded() {
-            for (index, error) in self.rack.load_embedded(EMBEDDED) {
+            for (index, error) in self.rack.load_embedded(EMBEDDED, rate) {
                 let path = EMBEDDED.get(index).map_or("?", |m| m.path);
                 nice_error!("embedded model {path} cannot be used: {error}");
             }
         }
-        let rate = buffer_config.sample_rate.round() as u32;
+        for (slot, error) in self.rack.set_host_rate(rate) {
+            nice_error!("{slot:?} cannot play at {rate} Hz: {error}");
+        }
+        self.params.user_model.prepare(rate);
+        self.receive_user_model_at_activation(rate);
         let cabinet = self.params.cabinet_ir.prepare(rate);
-        let chain = match SignalChain::new(rate, cabinet) {
+        let chain = match SignalChain::new(rate, cabinet, self.rack.latency()) {
             Ok(chain) => chain,
             Err(error) => {
                 nice_error!("BlackBox cannot run at {rate} Hz: {error}");
@@ -213,6 +264,12 @@ impl Plugin for BlackBox {
         self.receive_cabinet();
         let target = self.target();
         self.rack.reset_all();
+        // What is heard first starts from the model's rest state on silence, not a transient.
+        let (knobs, normalize) = (self.knobs(), self.params.normalize.value());
+        if let Some(models) = self.rack.get_mut(target) {
+            models.set_controls(knobs, normalize);
+            models.prewarm();
+        }
         let post = self.params.post_controls();
         if let Some(chain) = &mut self.chain {
             chain.reset(target, post);
@@ -223,10 +280,16 @@ impl Plugin for BlackBox {
         &mut self,
         buffer: &mut Buffer,
         _aux: &mut AuxiliaryBuffers,
-        _context: &mut impl ProcessContext<Self>,
+        context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
         self.receive_user_model();
         self.receive_cabinet();
+        if let Some(latency) = self.pending_latency.take() {
+            let latency = u32::try_from(latency).unwrap_or(u32::MAX);
+            context.set_latency_samples(latency);
+            self.meters.record_setup(self.sample_rate.round() as u32, latency);
+        }
+        let knobs = self.knobs();
         let target = self.target();
         let post = self.params.post_controls();
         let Some(chain) = &mut self.chain else {
@@ -244,17 +307,10 @@ impl Plugin for BlackBox {
             return ProcessStatus::Normal;
         }
 
-        let params = &self.params;
-        let knob = catalogue::conditioning_knob(
-            params.effect.value(),
-            params.model.value(),
-            params.gain.value(),
-            params.gain_knob.value(),
-        );
-        let normalize = params.normalize.value();
+        let normalize = self.params.normalize.value();
         for slot in chain.busy_slots().into_iter().flatten().chain([target]) {
             if let Some(models) = self.rack.get_mut(slot) {
-                models.set_controls(knob, normalize);
+                models.set_controls(knobs, normalize);
             }
         }
         let gate = self.params.gate_params();

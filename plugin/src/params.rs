@@ -31,6 +31,10 @@ pub struct BlackBoxParams {
     /// The continuous gain input of a gain-conditioned model (Low 0, Mid 0.5, High 1); fixed-gain models ignore it.
     #[id = "knob"]
     pub gain_knob: FloatParam,
+    /// A user model's second knob (a GuitarML or AIDA-X model conditioned on two controls, e.g. drive and
+    /// tone); every other model ignores it.
+    #[id = "knob2"]
+    pub knob2: FloatParam,
 
     #[id = "in_db"]
     pub input_gain: FloatParam,
@@ -107,6 +111,8 @@ impl BlackBoxParams {
             model: IntParam::new("Model", BEST_MODEL, IntRange::Linear { min: 0, max: catalogue::LAST_MODEL_CHOICE })
                 .with_value_to_string(Arc::new(catalogue::model_choice_label)),
             gain_knob: FloatParam::new("Gain knob", 0.5, FloatRange::Linear { min: 0.0, max: 1.0 })
+                .with_value_to_string(formatters::v2s_f32_rounded(2)),
+            knob2: FloatParam::new("Knob 2", 0.5, FloatRange::Linear { min: 0.0, max: 1.0 })
                 .with_value_to_string(formatters::v2s_f32_rounded(2)),
             input_gain: decibels("Input"),
             output_gain: decibels("Output"),

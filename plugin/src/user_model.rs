@@ -1,23 +1,27 @@
-//! A model file the user picks at run time: loaded and built off the audio thread, handed over without locks.
+//! A model file the user picks at run time, of any format the engine reads (.bbx, .nam, AIDA-X, Proteus):
+//! loaded and built off the audio thread, handed over without locks.
 //!
-//! The GUI (or the host restoring a session) calls [`UserModelSlot::load`]; the file is read, validated and
-//! turned into ready-to-stream LSTMs right there, then pushed through a wait-free ring buffer. The audio thread
+//! The GUI (or the host restoring a session) calls [`UserModelSlot::load`]; the file is read, validated,
+//! measured for loudness and turned into ready-to-stream players at the host's rate right there, then pushed
+//! through a wait-free ring buffer. The audio thread
 //! pops it between blocks and pushes whatever it replaces into a second ring buffer that this side drains, so
 //! no model memory is ever freed on the audio thread. The mutexes here are only ever taken by non-audio
 //! threads; the audio thread owns its ends of the rings outright ([`AudioEnd`]).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use blackbox_engine::loudness::model_loudness;
-use blackbox_engine::model::{ModelError, ModelFile};
+use blackbox_engine::formats::{self, FormatError, LoadedModel, RateSource};
+use blackbox_engine::loudness::loudness_of;
 use nice_plug::params::persist::PersistentField;
 
 use crate::catalogue::is_unstable;
-use crate::rack::ChannelModels;
+use crate::rack::{BuildError, ChannelModels};
 
-/// The rate the engine's resampler converts the host rate to.
-pub const MODEL_RATE: u32 = 44_100;
+/// The host rate a model is built for before the host has said one (a session restored before activation);
+/// activation rebuilds it for the real rate.
+const DEFAULT_HOST_RATE: u32 = 48_000;
 /// Loads the audio thread has not picked up yet; more means the host is not processing, and is refused.
 const PENDING: usize = 4;
 
@@ -25,9 +29,9 @@ const PENDING: usize = 4;
 #[derive(Debug, thiserror::Error)]
 pub enum UserModelError {
     #[error("{0}")]
-    Model(#[from] ModelError),
-    #[error("{path} was trained at {found} Hz; BlackBox plays {MODEL_RATE} Hz models (resampling the host rate to it)")]
-    WrongRate { path: String, found: u32 },
+    Model(#[from] FormatError),
+    #[error("{0}")]
+    Build(#[from] BuildError),
     #[error("{pending} models are already waiting for the audio thread; start playback in the host, then try again")]
     Backlog { pending: usize },
 }
@@ -38,16 +42,25 @@ pub enum Handover {
     Unload,
 }
 
-/// What the GUI shows about the loaded user model.
+/// What the GUI shows about a model, embedded or loaded.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModelFacts {
     pub path: String,
-    /// The device as its metadata names it, e.g. "SD-1".
+    /// The device as its metadata names it, e.g. "SD-1", or the file's model name.
     pub device: String,
     pub name: String,
+    /// e.g. "Neural Amp Modeler (.nam)".
+    pub format: String,
     pub architecture: String,
-    pub stand_in: bool,
+    /// e.g. "48000 Hz" or "44100 Hz (assumed: …)".
+    pub rate: String,
+    /// The model's own knobs, which the plugin's Gain knob (and Knob 2) drive.
+    pub knobs: Vec<String>,
+    /// `Some(true)` for stand-in data, `Some(false)` for real recordings, `None` where the file does not say.
+    pub stand_in: Option<bool>,
     pub provenance: String,
+    /// Everything else the file says of itself (gear, who captured it, its own loudness figure).
+    pub details: Vec<(String, String)>,
     pub streaming_esr: Option<f32>,
     pub windowed_esr: Option<f32>,
     pub unstable_when_streamed: bool,
@@ -56,18 +69,37 @@ pub struct ModelFacts {
 }
 
 impl ModelFacts {
-    fn of(path: &str, file: &ModelFile, loudness: String) -> Self {
-        let m = &file.metadata;
-        let lr =
-            if m.learning_rate >= 1e-3 { format!("{}", m.learning_rate) } else { format!("{:e}", m.learning_rate) };
-        let (streaming_esr, windowed_esr) = (m.mean_streaming_esr(), m.mean_windowed_esr());
+    pub fn of(path: &str, model: &LoadedModel, loudness: String) -> Self {
+        let info = &model.info;
+        let rate = match &info.rate_source {
+            RateSource::File => format!("{} Hz", info.sample_rate),
+            RateSource::Assumed(why) => format!("{} Hz (assumed: {why})", info.sample_rate),
+        };
+        let (mut streaming_esr, mut windowed_esr) = (None, None);
+        let (device, stand_in, provenance) = match model.bbx() {
+            Some(file) => {
+                let m = &file.metadata;
+                (streaming_esr, windowed_esr) = (m.mean_streaming_esr(), m.mean_windowed_esr());
+                (m.effect.clone(), Some(m.provenance.is_stand_in()), m.provenance.summary())
+            }
+            None => {
+                let gear = info.detail("Gear").or(info.detail("Captured by")).map(str::to_owned);
+                (gear.unwrap_or_else(|| info.name.clone()), None, "training data not stated in the file".to_owned())
+            }
+        };
+        let details =
+            info.details.iter().filter(|(k, _)| !matches!(k.as_str(), "Trained on")).cloned().collect::<Vec<_>>();
         ModelFacts {
             path: path.to_owned(),
-            device: m.effect.clone(),
-            name: format!("{} ({} · {})", m.name, m.effect, m.gain.name()),
-            architecture: format!("ctx {} · {} units · lr {lr}", m.context, m.hidden_size),
-            stand_in: m.provenance.is_stand_in(),
-            provenance: m.provenance.summary(),
+            device,
+            name: info.name.clone(),
+            format: info.format.name().to_owned(),
+            architecture: info.architecture.clone(),
+            rate,
+            knobs: info.knobs.clone(),
+            stand_in,
+            provenance,
+            details,
             streaming_esr,
             windowed_esr,
             unstable_when_streamed: is_unstable(streaming_esr, windowed_esr),
@@ -97,6 +129,8 @@ pub struct AudioEnd {
 /// Persisted with the plugin state as the model's path, so a session reopens with the same file.
 pub struct UserModelSlot {
     path: RwLock<String>,
+    /// The rate the host runs at, for building round trips; 0 before activation.
+    host_rate: AtomicU32,
     loader: Mutex<LoaderEnd>,
     status: RwLock<UserModelStatus>,
 }
@@ -108,10 +142,23 @@ impl UserModelSlot {
         let (retired_tx, retired_rx) = rtrb::RingBuffer::new(2 * PENDING + 2);
         let slot = UserModelSlot {
             path: RwLock::new(String::new()),
+            host_rate: AtomicU32::new(0),
             loader: Mutex::new(LoaderEnd { handover: handover_tx, retired: retired_rx }),
             status: RwLock::new(UserModelStatus::default()),
         };
         (slot, AudioEnd { handover: handover_rx, retired: retired_tx })
+    }
+
+    /// Called at activation: models loaded from now on are built for `host_rate`.
+    pub fn prepare(&self, host_rate: u32) {
+        self.host_rate.store(host_rate, Ordering::Release);
+    }
+
+    pub fn host_rate(&self) -> u32 {
+        match self.host_rate.load(Ordering::Acquire) {
+            0 => DEFAULT_HOST_RATE,
+            rate => rate,
+        }
     }
 
     pub fn path(&self) -> String {
@@ -152,15 +199,52 @@ impl UserModelSlot {
     }
 
     fn try_load(&self, path: &Path, shown: &str) -> Result<ModelFacts, UserModelError> {
-        let file = ModelFile::load(path)?;
-        if file.metadata.sample_rate != MODEL_RATE {
-            return Err(UserModelError::WrongRate { path: shown.to_owned(), found: file.metadata.sample_rate });
-        }
+        let model = formats::load(path)?;
         // Measured here, on the loading thread, so that "Normalize output" levels the file like the embedded models.
-        let loudness = model_loudness(&file);
-        let facts = ModelFacts::of(shown, &file, loudness.describe());
-        self.send(Handover::Install(Box::new(ChannelModels::new(&file.weights, &loudness.points))))?;
+        let loudness = loudness_of(&model);
+        let facts = ModelFacts::of(shown, &model, loudness.describe());
+        let mut built = ChannelModels::new(&model, &loudness.points, self.host_rate())?;
+        // Heard from its rest state, not from a transient.
+        built.prewarm();
+        self.send(Handover::Install(Box::new(built)))?;
         Ok(facts)
+    }
+
+    /// The model files beside the loaded one, in name order, that Previous / Next step through.
+    pub fn neighbours(&self) -> Vec<PathBuf> {
+        let current = PathBuf::from(self.path());
+        let Some(dir) = current.parent().filter(|d| d.is_dir()) else {
+            return Vec::new();
+        };
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file() && p.extension().is_some_and(|x| formats::EXTENSIONS.iter().any(|e| x.eq_ignore_ascii_case(e))))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort_by_key(|p| p.file_name().map(|n| n.to_string_lossy().to_lowercase()));
+        files
+    }
+
+    /// Loads the next (`step` 1) or previous (`step` -1) model file in the folder, skipping files that do not
+    /// load (a settings .json beside the models, say); returns what was loaded, or the last error.
+    pub fn step(&self, step: isize) -> Option<Result<ModelFacts, UserModelError>> {
+        let files = self.neighbours();
+        let current = PathBuf::from(self.path());
+        let here = files.iter().position(|p| *p == current)?;
+        let count = files.len() as isize;
+        let mut last = None;
+        for offset in 1..count {
+            let index = (here as isize + step.signum() * offset).rem_euclid(count) as usize;
+            match self.load(&files[index]) {
+                Ok(facts) => return Some(Ok(facts)),
+                Err(e) => last = Some(Err(e)),
+            }
+        }
+        last
     }
 
     fn send(&self, handover: Handover) -> Result<(), UserModelError> {

@@ -1,0 +1,90 @@
+//! The community's model files (../shared/models, outside the repository) in the plugin through a real CLAP
+//! host: each loads as the user model, plays at its own rate inside a 48 kHz host, and sounds as the engine's
+//! offline render of the same file; a file that is not a supported model is shown as not loaded and the plugin
+//! keeps playing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use blackbox_engine::formats;
+use blackbox_engine::tone::DcBlocker;
+use blackbox_plugin_host::reference::model_default_output;
+use blackbox_plugin_host::render::{Blocks, render};
+use blackbox_plugin_host::signal::{difference_db, guitar_like, rms};
+use common::*;
+
+pub fn community_files() -> Option<Vec<PathBuf>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models");
+    if !root.exists() {
+        eprintln!("SKIPPED: {} is not there (the community files live outside the repository)", root.display());
+        return None;
+    }
+    let mut files = Vec::new();
+    for folder in ["nam", "aidax", "guitarml", "rtneural"] {
+        for path in std::fs::read_dir(root.join(folder)).unwrap().flatten().map(|e| e.path()) {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if (name.ends_with(".nam") || name.ends_with(".json")) && !name.contains("PedalNetRT") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Some(files)
+}
+
+#[test]
+fn every_community_file_plays_in_the_plugin_as_the_engine_renders_it() {
+    let _main_thread = one_host_at_a_time();
+    let Some(files) = community_files() else { return };
+    let rate = 48_000u32;
+    let input = guitar_like(f64::from(rate), 0.75, 5);
+    let mut worst = f64::NEG_INFINITY;
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let model = formats::load(path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut plugin = playing_user_model(path, f64::from(rate), 512);
+        let latency = plugin.latency().unwrap() as usize;
+        let output = render(&mut plugin, &input, &Blocks::Fixed(512), &[]).unwrap();
+        let (expected, own) = model_default_output(&model, &input, rate, &[0.5, 0.5]);
+        assert!(latency >= own, "{name}: reported latency {latency} is shorter than its round trip {own}");
+        // Both are late, the plugin by what it reports and the render by the model's own round trip.
+        let aligned = &output[latency..];
+        let reference = &expected[own..];
+        let n = aligned.len().min(reference.len());
+        let db = difference_db(&aligned[..n], &reference[..n]);
+        eprintln!("{name}: {} Hz model, latency {latency} (own {own}), plugin vs engine {db:.1} dB", model.info.sample_rate);
+        assert!(rms(&aligned[..n]) > 1e-5, "{name}: the plugin played silence");
+        assert!(db < -80.0, "{name}: plugin differs from the engine by {db:.1} dB");
+        worst = worst.max(db);
+    }
+    eprintln!("{} files, worst plugin vs engine {worst:.1} dB", files.len());
+}
+
+#[test]
+fn a_file_that_is_not_a_model_is_refused_and_the_plugin_plays_on() {
+    let _main_thread = one_host_at_a_time();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models/guitarml/PedalNetRT__pedalnet.json");
+    let dir = output_dir("community");
+    let not_a_model = if root.exists() {
+        root
+    } else {
+        let path = dir.join("preset.json");
+        std::fs::write(&path, r#"{"preset": "Crunch", "gain": 0.4}"#).unwrap();
+        path
+    };
+    let mut plugin = playing_user_model(&not_a_model, 48_000.0, 256);
+    let input = guitar_like(48_000.0, 0.2, 2);
+    let output = render(&mut plugin, &input, &Blocks::Fixed(256), &[]).unwrap();
+    // Nothing loaded: "User model file" passes the input through (delayed by the plugin's latency) to the
+    // post stage, whose DC blocker is always on.
+    let latency = plugin.latency().unwrap() as usize;
+    let mut expected = vec![0.0; latency];
+    expected.extend_from_slice(&input[..input.len() - latency]);
+    DcBlocker::new(48_000.0).process(&mut expected);
+    let db = difference_db(&output, &expected);
+    assert!(db < -60.0, "the plugin does not pass audio through dry after a refused file ({db:.1} dB)");
+    // Its path is kept, so that saving the session again does not lose it.
+    let kept = plugin.persisted_field("user-model").unwrap();
+    assert_eq!(kept, Some(serde_json::json!(not_a_model.display().to_string())));
+}
