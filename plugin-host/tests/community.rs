@@ -88,3 +88,37 @@ fn a_file_that_is_not_a_model_is_refused_and_the_plugin_plays_on() {
     let kept = plugin.persisted_field("user-model").unwrap();
     assert_eq!(kept, Some(serde_json::json!(not_a_model.display().to_string())));
 }
+
+/// A session saved with a community model reopens with it; with the file gone it reopens showing the path, and
+/// plays dry rather than some other model.
+#[test]
+fn a_session_with_a_nam_file_reopens_with_it_and_a_missing_file_stays_named() {
+    let _main_thread = one_host_at_a_time();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models/nam/NeuralAmpModelerCore__wavenet.nam");
+    if !source.exists() {
+        eprintln!("SKIPPED: {} is not there", source.display());
+        return;
+    }
+    let dir = output_dir("community_session");
+    let path = dir.join("capture.nam");
+    std::fs::copy(&source, &path).unwrap();
+    let input = guitar_like(48_000.0, 0.4, 9);
+    let mut original = playing_user_model(&path, 48_000.0, 256);
+    let first = render(&mut original, &input, &Blocks::Fixed(256), &[]).unwrap();
+    let saved = original.state_json().unwrap();
+
+    let mut reopened = load_plugin();
+    reopened.load_state_json(&saved).unwrap();
+    reopened.activate(48_000.0, 256).unwrap();
+    let again = render(&mut reopened, &input, &Blocks::Fixed(256), &[]).unwrap();
+    let db = difference_db(&again, &first);
+    assert!(db < -100.0, "the reopened session plays differently ({db:.1} dB)");
+
+    std::fs::remove_file(&path).unwrap();
+    let mut missing = load_plugin();
+    missing.load_state_json(&saved).unwrap();
+    missing.activate(48_000.0, 256).unwrap();
+    assert_eq!(missing.persisted_field("user-model").unwrap(), Some(serde_json::json!(path.display().to_string())));
+    let dry = render(&mut missing, &input, &Blocks::Fixed(256), &[]).unwrap();
+    assert!(difference_db(&dry, &first) > -20.0, "a missing file was replaced by something that plays like it");
+}
