@@ -12,11 +12,11 @@ fn model(name: &str) -> ModelFile {
     ModelFile::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Plucked notes at the model's rate with a swell to full scale, so saturation is exercised too.
+/// Plucked notes at the model's rate swelling from a soft touch to peaks of 0.5, a hot pickup's DI level.
 fn audio(rate: u32) -> Vec<f32> {
     let passage = blackbox_engine::loudness::reference::passage(rate);
     let peak = passage.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-    passage.iter().enumerate().map(|(n, v)| v / peak * (0.05 + 0.95 * n as f32 / passage.len() as f32)).collect()
+    passage.iter().enumerate().map(|(n, v)| v / peak * (0.025 + 0.475 * n as f32 / passage.len() as f32)).collect()
 }
 
 fn engine_output(file: &ModelFile, input: &[f32], knob: f32) -> Vec<f32> {

@@ -422,7 +422,8 @@ impl BlackBoxEditor {
         }
         let status = slot.status();
         if let Some(error) = status.error {
-            let missing = status.facts.is_none() && !slot.path().is_empty();
+            let path = slot.path();
+            let missing = !path.is_empty() && !Path::new(&path).exists();
             let lead = if missing { "MISSING" } else { "Not loaded" };
             ui.label(RichText::new(format!("{lead}: {error}")).color(WARNING));
         }
