@@ -127,6 +127,8 @@ pub struct ParamDescription {
     pub max: f64,
     pub default: f64,
     pub is_bypass: bool,
+    /// Takes whole values only (an enum or an integer).
+    pub is_stepped: bool,
 }
 
 /// One plugin instance, on this thread, processing on this thread too (the host is single-threaded, so the
@@ -201,6 +203,7 @@ impl LoadedPlugin {
                     max: info.max_value,
                     default: info.default_value,
                     is_bypass: info.flags.contains(clack_extensions::params::ParamInfoFlags::IS_BYPASS),
+                    is_stepped: info.flags.contains(clack_extensions::params::ParamInfoFlags::IS_STEPPED),
                 });
             }
         }
@@ -234,6 +237,14 @@ impl LoadedPlugin {
             .value_to_text(&self.instance.plugin_handle(), id, value, &mut buffer)
             .map_err(|e| HostError::Other(format!("value_to_text({name}): {e:?}")))?;
         Ok(String::from_utf8_lossy(text).trim_end_matches('\0').to_owned())
+    }
+
+    /// The plugin's value for a text a user typed into a host's parameter field; `None` when it does not parse.
+    pub fn text_to_value(&mut self, name: &str, text: &str) -> Result<Option<f64>, HostError> {
+        let id = self.param(name)?.id;
+        let ext = self.params_ext()?;
+        let text = std::ffi::CString::new(text).map_err(|e| HostError::Other(e.to_string()))?;
+        Ok(ext.text_to_value(&self.instance.plugin_handle(), id, &text))
     }
 
     /// Queues a plain-value change, delivered as an event at the start of the next processed block; when not

@@ -175,6 +175,14 @@ pub fn model_choice_label(value: i32) -> String {
     }
 }
 
+/// The Model parameter's value for its display text (or for the bare number), so a host can set it by name.
+pub fn model_choice_from_label(text: &str) -> Option<i32> {
+    let text = text.trim();
+    (0..=LAST_MODEL_CHOICE)
+        .find(|&choice| model_choice_label(choice).eq_ignore_ascii_case(text))
+        .or_else(|| text.parse::<i32>().ok().filter(|v| (0..=LAST_MODEL_CHOICE).contains(v)))
+}
+
 /// What a gain-conditioned model's gain input gets: the continuous knob when the conditioned model was chosen as
 /// such (or the user's own file plays), otherwise the position of the Low / Mid / High setting, so that a
 /// conditioned model picked as the best for "High" plays as High.

@@ -109,7 +109,8 @@ impl BlackBoxParams {
             effect: EnumParam::new("Effect", Effect::Sd1),
             gain: EnumParam::new("Gain", GainSetting::Mid),
             model: IntParam::new("Model", BEST_MODEL, IntRange::Linear { min: 0, max: catalogue::LAST_MODEL_CHOICE })
-                .with_value_to_string(Arc::new(catalogue::model_choice_label)),
+                .with_value_to_string(Arc::new(catalogue::model_choice_label))
+                .with_string_to_value(Arc::new(catalogue::model_choice_from_label)),
             gain_knob: FloatParam::new("Gain knob", 0.5, FloatRange::Linear { min: 0.0, max: 1.0 })
                 .with_value_to_string(formatters::v2s_f32_rounded(2)),
             knob2: FloatParam::new("Knob 2", 0.5, FloatRange::Linear { min: 0.0, max: 1.0 })
