@@ -42,6 +42,13 @@ impl Rendered {
     }
 }
 
+/// Host samples of silence the player runs through its whole chain after a reset, before anything is heard:
+/// the model's rest output on silence is a small constant, and without this the round trip and the DC blocker
+/// would turn it into a click at the start of every bounce (0.1 s is six time constants of the 10 Hz blocker).
+pub fn settle_samples(rate: u32) -> usize {
+    rate as usize / 10
+}
+
 /// Renders `input` (at `rate`) through `model`. As many samples of silence as the latency are processed after
 /// the input, so that [`Rendered::aligned`] returns as many samples as the input had. Allocates; offline only.
 pub fn render(model: &LoadedModel, input: &[f32], rate: u32, settings: &RenderSettings) -> Result<Rendered, RenderError> {
@@ -54,9 +61,12 @@ pub fn render(model: &LoadedModel, input: &[f32], rate: u32, settings: &RenderSe
     let loudness = loudness_of(model);
     let first_knob = knobs.first().copied().unwrap_or(0.0);
     let gain = if settings.normalize { loudness.normalising_gain(first_knob) } else { 1.0 };
-    let mut samples = Vec::with_capacity(input.len() + latency);
+    // Settled on silence first, exactly as the plugin does after a reset; that stretch is cut off below.
+    let settle = settle_samples(rate);
+    let mut samples = vec![0.0; settle];
+    samples.reserve(input.len() + latency);
     samples.extend_from_slice(input);
-    samples.resize(input.len() + latency, 0.0);
+    samples.resize(settle + input.len() + latency, 0.0);
     round_trip.process_in_place(&mut samples, |block| {
         player.process_in_place(block);
         block.iter_mut().for_each(|y| *y *= gain);
@@ -72,6 +82,7 @@ pub fn render(model: &LoadedModel, input: &[f32], rate: u32, settings: &RenderSe
     {
         convolver.process(&mut samples);
     }
+    samples.drain(..settle);
     Ok(Rendered { samples, latency, loudness })
 }
 

@@ -358,3 +358,22 @@ fn every_parameter_text_round_trips_through_its_value() {
     }
     println!("{checked} parameter values round-trip through their text");
 }
+
+/// A fresh or reset instance fed silence outputs silence: the model starts from its settled state on silence
+/// (pre-warmed), not from a zero state that rings out as a click (a bounce in a DAW starts with a reset).
+#[test]
+fn a_fresh_or_reset_instance_fed_silence_is_silent() {
+    let _main_thread = one_host_at_a_time();
+    for (effect, rate) in [(0.0, 48_000.0), (1.0, 44_100.0)] {
+        let mut plugin = load_plugin();
+        plugin.set_param("Gate", 0.0).unwrap();
+        plugin.set_param("Effect", effect).unwrap();
+        plugin.activate(rate, 256).unwrap();
+        let silence = vec![0.0f32; (rate * 0.2) as usize];
+        let output = render(&mut plugin, &silence, &Blocks::Fixed(256), &[]).unwrap();
+        let peak = output.iter().fold(0.0f32, |m, y| m.max(y.abs()));
+        let db = 20.0 * f64::from(peak.max(1e-12)).log10();
+        println!("effect {effect} at {rate} Hz, gate off: fresh instance on silence peaks at {db:.1} dBFS");
+        assert!(db < -90.0, "a fresh instance fed silence peaks at {db:.1} dBFS");
+    }
+}

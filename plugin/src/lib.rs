@@ -49,6 +49,8 @@ pub struct BlackBox {
     sample_rate: f32,
     /// A longer latency a newly installed model needs, for the next `process` to tell the host.
     pending_latency: Option<usize>,
+    /// Silence run through the chain after a reset, one buffer per channel.
+    settle: [Vec<f32>; rack::MAX_CHANNELS],
 }
 
 impl Default for BlackBox {
@@ -70,6 +72,7 @@ impl Default for BlackBox {
             mix: vec![1.0; CHUNK],
             sample_rate: 44_100.0,
             pending_latency: None,
+            settle: std::array::from_fn(|_| vec![0.0; CHUNK]),
         }
     }
 }
@@ -139,6 +142,35 @@ impl BlackBox {
                 self.rack.install_user(0, None);
             }
             None => {}
+        }
+    }
+
+    /// Runs silence through the whole chain at the current settings, so that the model's rest output has
+    /// passed the round trip and the DC blocker before anything is heard (see `render::settle_samples`).
+    fn settle(&mut self, target: Slot) {
+        let Some(chain) = &mut self.chain else { return };
+        let p = &self.params;
+        self.input_gain.fill(p.input_gain.value());
+        self.output_gain.fill(p.output_gain.value());
+        self.mix.fill(p.mix.value());
+        let (gate, bypass, post) = (p.gate_params(), p.bypass.value(), p.post_controls());
+        let mut left = blackbox_engine::render::settle_samples(chain.host_rate());
+        while left > 0 {
+            let n = left.min(CHUNK);
+            let controls = Controls {
+                input_gain: &self.input_gain[..n],
+                output_gain: &self.output_gain[..n],
+                mix: &self.mix[..n],
+                bypass,
+                gate,
+                target,
+                post,
+            };
+            let [a, b] = &mut self.settle;
+            a[..n].fill(0.0);
+            b[..n].fill(0.0);
+            chain.process_chunk(&mut [&mut a[..n], &mut b[..n]], &mut self.rack, &controls);
+            left -= n;
         }
     }
 
@@ -274,6 +306,7 @@ impl Plugin for BlackBox {
         if let Some(chain) = &mut self.chain {
             chain.reset(target, post);
         }
+        self.settle(target);
     }
 
     fn process(
