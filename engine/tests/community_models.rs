@@ -102,14 +102,14 @@ fn formats_rates_and_knobs_are_read_from_the_files() {
     let info = |p: &str| formats::load(&root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}")).info;
     let aida = info("aidax/aidadsp-lv2__Cali_Texas_Ch_1.json");
     assert_eq!((aida.format, aida.sample_rate, &aida.rate_source), (Format::AidaX, 48_000, &RateSource::File));
-    assert_eq!(aida.architecture, "LSTM 12 → Dense 1, skip");
+    assert_eq!(aida.architecture, "LSTM 12 -> Dense 1, skip");
     assert_eq!(aida.detail("Captured by"), Some("Aida DSP"));
     let drive = info("guitarml/ToneLibrary__Proteus_TS9_DriveKnob.json");
     assert_eq!((drive.format, drive.sample_rate, drive.knobs.len()), (Format::Proteus, 44_100, 1));
     let cond2 = info("guitarml/TS-M1N3__model_ts9_48k_cond2.json");
     assert_eq!((cond2.sample_rate, cond2.knobs.clone()), (48_000, vec!["Drive".to_owned(), "Tone".to_owned()]));
     let gru = info("guitarml/Automated-GuitarAmpModelling__muff-muff4__model_best.json");
-    assert_eq!(gru.architecture, "GRU 64 → Dense 1, skip");
+    assert_eq!(gru.architecture, "GRU 64 -> Dense 1, skip");
     let obsidian = info("nam/NeuralAmpModelerPlugin__REAPER_model_Obsidian.nam");
     assert_eq!((obsidian.format, obsidian.sample_rate), (Format::Nam, 48_000));
     assert!(obsidian.architecture.starts_with("WaveNet"), "{}", obsidian.architecture);

@@ -401,10 +401,10 @@ impl BlackBoxEditor {
             if ui.button("Load typed path").clicked() {
                 loaded = Some(slot.load(Path::new(self.path_input.trim())).is_ok());
             }
-            if ui.button("◀").on_hover_text("Previous model file in this folder").clicked() {
+            if ui.button("< Prev").on_hover_text("Previous model file in this folder").clicked() {
                 loaded = slot.step(-1).map(|r| r.is_ok());
             }
-            if ui.button("▶").on_hover_text("Next model file in this folder").clicked() {
+            if ui.button("Next >").on_hover_text("Next model file in this folder").clicked() {
                 loaded = slot.step(1).map(|r| r.is_ok());
             }
             if ui.button("Unload").clicked() {

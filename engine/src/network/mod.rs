@@ -110,10 +110,10 @@ impl Network {
         Ok(())
     }
 
-    /// One line: "LSTM 16 → Dense 1", "GRU 8 → Dense 8 (sigmoid) → Dense 1".
+    /// One line: "LSTM 16 -> Dense 1", "GRU 8 -> Dense 8 (sigmoid) -> Dense 1" (ASCII: the editor's font has no arrow).
     pub fn describe(&self) -> String {
         let parts: Vec<String> = self.layers.iter().filter_map(Layer::describe).collect();
-        let mut text = parts.join(" → ");
+        let mut text = parts.join(" -> ");
         if self.skip {
             text.push_str(", skip");
         }
