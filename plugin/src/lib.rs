@@ -262,7 +262,7 @@ impl Plugin for BlackBox {
     ) -> bool {
         let rate = buffer_config.sample_rate.round() as u32;
         if !self.rack.embedded_loaded() {
-            for (index, error) in self.rack.load_embedded(EMBEDDED, rate) {
+            for (index, error) in self.rack.load_embedded(EMBEDDED) {
                 let path = EMBEDDED.get(index).map_or("?", |m| m.path);
                 nice_error!("embedded model {path} cannot be used: {error}");
             }

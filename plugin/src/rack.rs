@@ -49,6 +49,9 @@ pub struct ChannelModels {
     loudness: Vec<(f32, Option<f32>)>,
     knobs: [f32; 2],
     target_gain: f32,
+    /// False while the host runs at a rate this model's round trip cannot convert; it comes back when a later
+    /// activation's rate can.
+    playable: bool,
 }
 
 impl ChannelModels {
@@ -68,6 +71,7 @@ impl ChannelModels {
             loudness: loudness.to_vec(),
             knobs: [0.0; 2],
             target_gain,
+            playable: true,
         })
     }
 
@@ -77,13 +81,16 @@ impl ChannelModels {
         Ok((file, models))
     }
 
-    /// Rebuilds the round trips for a new host rate (allocates: activation only).
+    /// Rebuilds the round trips for a new host rate (allocates: activation only). On failure the model stays,
+    /// unplayable, until a rate it can convert.
     pub fn set_host_rate(&mut self, host_rate: u32) -> Result<(), BuildError> {
+        self.playable = false;
         for lane in &mut self.lanes {
             if lane.trip.host_rate() != host_rate {
                 lane.trip = round_trip(host_rate, self.model_rate)?;
             }
         }
+        self.playable = true;
         Ok(())
     }
 
@@ -204,14 +211,15 @@ impl ModelRack {
         line
     }
 
-    /// Parses every embedded model for `host_rate`. A model that fails here (it validated at build time, so only
-    /// a bug or a changed engine could cause it) stays unavailable and its error is returned for the log.
-    pub fn load_embedded(&mut self, models: &[EmbeddedModel], host_rate: u32) -> Vec<(usize, BuildError)> {
+    /// Parses every embedded model, built at its own rate ([`ModelRack::set_host_rate`] then converts them). A
+    /// model that fails here (it validated at build time, so only a bug or a changed engine could cause it)
+    /// stays unavailable and its error is returned for the log.
+    pub fn load_embedded(&mut self, models: &[EmbeddedModel]) -> Vec<(usize, BuildError)> {
         let mut failures = Vec::new();
         self.embedded = models
             .iter()
             .enumerate()
-            .map(|(i, model)| match ChannelModels::parse(model.bytes, model.loudness, host_rate) {
+            .map(|(i, model)| match ChannelModels::parse(model.bytes, model.loudness, model.sample_rate) {
                 Ok((_, built)) => Some(built),
                 Err(e) => {
                     failures.push((i, e));
@@ -226,24 +234,23 @@ impl ModelRack {
         !self.embedded.is_empty()
     }
 
-    /// Rebuilds every model's round trips for a new host rate (activation). A user model that cannot run at
-    /// this rate is unloaded and returned, with the reason, for freeing and for the GUI.
+    /// Rebuilds every model's round trips for a new host rate (activation). A model that cannot run at this
+    /// rate is kept but not played (the selection plays dry) until an activation at a rate it can; the failures
+    /// are returned for the log.
     pub fn set_host_rate(&mut self, host_rate: u32) -> Vec<(Slot, BuildError)> {
         let mut failures = Vec::new();
-        for (i, slot) in self.embedded.iter_mut().enumerate() {
-            if let Some(models) = slot
+        for (i, models) in self.embedded.iter_mut().enumerate() {
+            if let Some(models) = models
                 && let Err(e) = models.set_host_rate(host_rate)
             {
                 failures.push((Slot::Embedded(i), e));
-                *slot = None;
             }
         }
-        for (i, slot) in self.user.iter_mut().enumerate() {
-            if let Some(models) = slot
+        for (i, models) in self.user.iter_mut().enumerate() {
+            if let Some(models) = models
                 && let Err(e) = models.set_host_rate(host_rate)
             {
                 failures.push((Slot::User(i), e));
-                *slot = None;
             }
         }
         failures
@@ -251,8 +258,8 @@ impl ModelRack {
 
     /// The longest round trip among the loaded models: the latency the plugin reports.
     pub fn latency(&self) -> usize {
-        let embedded = self.embedded.iter().flatten().map(ChannelModels::latency);
-        let user = self.user.iter().flatten().map(|m| m.latency());
+        let embedded = self.embedded.iter().flatten().filter(|m| m.playable).map(ChannelModels::latency);
+        let user = self.user.iter().flatten().filter(|m| m.playable).map(|m| m.latency());
         embedded.chain(user).max().unwrap_or(0)
     }
 
@@ -262,14 +269,15 @@ impl ModelRack {
             Slot::Embedded(i) => self.embedded.get_mut(i).and_then(Option::as_mut),
             Slot::User(i) => self.user.get_mut(i).and_then(Option::as_deref_mut),
         }
+        .filter(|m| m.playable)
     }
 
     /// True when `slot` can play (dry always can).
     pub fn has(&self, slot: Slot) -> bool {
         match slot {
             Slot::Dry => true,
-            Slot::Embedded(i) => self.embedded.get(i).is_some_and(Option::is_some),
-            Slot::User(i) => self.user.get(i).is_some_and(Option::is_some),
+            Slot::Embedded(i) => self.embedded.get(i).is_some_and(|m| m.as_ref().is_some_and(|m| m.playable)),
+            Slot::User(i) => self.user.get(i).is_some_and(|m| m.as_ref().is_some_and(|m| m.playable)),
         }
     }
 
