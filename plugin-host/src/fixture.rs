@@ -87,3 +87,25 @@ pub fn write_stand_in_model(path: &Path, hidden_size: usize, seed: u64) -> Resul
     model.save(path)?;
     Ok(model)
 }
+
+/// The community's model files in `../shared/models` (outside the repository; never copied into it), every
+/// format, in name order; `None`, with a line saying so, where that folder is absent. PedalNetRT's file is left
+/// out: it is not a playable model, and the tests that use it say so themselves.
+pub fn community_model_files() -> Option<Vec<std::path::PathBuf>> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models");
+    if !root.exists() {
+        eprintln!("SKIPPED: {} is not there (the community files live outside the repository)", root.display());
+        return None;
+    }
+    let mut files = Vec::new();
+    for folder in ["nam", "aidax", "guitarml", "rtneural"] {
+        for path in std::fs::read_dir(root.join(folder)).ok()?.flatten().map(|e| e.path()) {
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            if (name.ends_with(".nam") || name.ends_with(".json")) && !name.contains("PedalNetRT") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Some(files)
+}

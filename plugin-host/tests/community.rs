@@ -5,38 +5,20 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use blackbox_engine::formats;
 use blackbox_engine::tone::DcBlocker;
+use blackbox_plugin_host::fixture::community_model_files;
 use blackbox_plugin_host::reference::model_default_output;
 use blackbox_plugin_host::render::{Blocks, render};
 use blackbox_plugin_host::signal::{difference_db, guitar_like, rms};
 use common::*;
 
-pub fn community_files() -> Option<Vec<PathBuf>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models");
-    if !root.exists() {
-        eprintln!("SKIPPED: {} is not there (the community files live outside the repository)", root.display());
-        return None;
-    }
-    let mut files = Vec::new();
-    for folder in ["nam", "aidax", "guitarml", "rtneural"] {
-        for path in std::fs::read_dir(root.join(folder)).unwrap().flatten().map(|e| e.path()) {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if (name.ends_with(".nam") || name.ends_with(".json")) && !name.contains("PedalNetRT") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Some(files)
-}
-
 #[test]
 fn every_community_file_plays_in_the_plugin_as_the_engine_renders_it() {
     let _main_thread = one_host_at_a_time();
-    let Some(files) = community_files() else { return };
+    let Some(files) = community_model_files() else { return };
     let rate = 48_000u32;
     let input = guitar_like(f64::from(rate), 0.75, 5);
     let mut worst = f64::NEG_INFINITY;

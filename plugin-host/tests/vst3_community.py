@@ -7,7 +7,6 @@ vst3_pedalboard.py); the first channel of each render goes to OUT_DIR/<index>.f3
 one line per model reports "model <index> latency <samples>".
 """
 
-import json
 import os
 import sys
 
@@ -15,7 +14,7 @@ import numpy as np
 import pedalboard
 from pedalboard.io import AudioFile
 
-from vst3_pedalboard import build_vstpreset, parse_vstpreset
+from vst3_pedalboard import select_user_model
 
 
 def main():
@@ -26,19 +25,7 @@ def main():
         rate = f.samplerate
     for index, model in enumerate(models):
         plugin = pedalboard.load_plugin(bundle)
-        class_id, chunks = parse_vstpreset(plugin.preset_data)
-        edited = []
-        for chunk_id, payload in chunks:
-            if chunk_id == b"Comp":
-                state = json.loads(payload.decode("utf-8"))
-                state["params"]["effect"] = {"string": "user"}
-                state["params"]["gate"] = {"bool": False}
-                state["fields"]["user-model"] = json.dumps(model)
-                payload = json.dumps(state).encode("utf-8")
-            edited.append((chunk_id, payload))
-        plugin.preset_data = build_vstpreset(class_id, edited)
-        plugin.effect = "User model file"
-        plugin.gate = False
+        select_user_model(plugin, model)
         output = plugin.process(audio, sample_rate=rate, buffer_size=512, reset=True)
         output[0].astype("<f4").tofile(os.path.join(out_dir, f"{index}.f32"))
         print(f"model {index} latency {plugin.reported_latency_samples}")

@@ -6,11 +6,11 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
 use blackbox_engine::formats;
 use blackbox_plugin_host::bundle::vst3_bundle;
+use blackbox_plugin_host::fixture::community_model_files;
 use blackbox_plugin_host::reference::model_default_output;
 use blackbox_plugin_host::signal::{difference_db, guitar_like, write_wav};
 use common::*;
@@ -18,21 +18,7 @@ use common::*;
 #[test]
 fn pedalboard_plays_every_community_file_as_the_engine_renders_it() {
     let _main_thread = one_host_at_a_time();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models");
-    if !root.exists() {
-        eprintln!("SKIPPED: {} is not there (the community files live outside the repository)", root.display());
-        return;
-    }
-    let mut files = Vec::new();
-    for folder in ["nam", "aidax", "guitarml", "rtneural"] {
-        for path in std::fs::read_dir(root.join(folder)).unwrap().flatten().map(|e| e.path()) {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if (name.ends_with(".nam") || name.ends_with(".json")) && !name.contains("PedalNetRT") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    let Some(files) = community_model_files() else { return };
     let bundle = vst3_bundle().unwrap_or_else(|e| panic!("{e}"));
     let dir = output_dir("vst3_community");
     let rate = 44_100u32;

@@ -52,11 +52,8 @@ def build_vstpreset(class_id: bytes, chunks) -> bytes:
     return header + body + listing
 
 
-def main():
-    bundle, model, input_wav, output_f32 = sys.argv[1:5]
-    plugin = pedalboard.load_plugin(bundle)
-    print(f"loaded {plugin.name}")
-
+def select_user_model(plugin, model):
+    """Points the plugin at `model` the way a DAW restores a session, with the gate off."""
     class_id, chunks = parse_vstpreset(plugin.preset_data)
     edited = []
     for chunk_id, payload in chunks:
@@ -73,6 +70,13 @@ def main():
     # a host's automation would; the user model itself still arrives only through the plugin's state.
     plugin.effect = "User model file"
     plugin.gate = False
+
+
+def main():
+    bundle, model, input_wav, output_f32 = sys.argv[1:5]
+    plugin = pedalboard.load_plugin(bundle)
+    print(f"loaded {plugin.name}")
+    select_user_model(plugin, model)
 
     for name, parameter in plugin.parameters.items():
         print(f"param {name} = {getattr(plugin, name)}")
