@@ -171,7 +171,11 @@ pub fn from_bytes(bytes: &[u8], name: &str) -> Result<LoadedModel, FormatError> 
     };
     let has = |key: &str| object.contains_key(key);
     if has("architecture") && has("weights") {
-        nam::parse(text, name)
+        // nam-rs does not know NAM's Linear architecture; the parsed object is read for it directly.
+        match object.get("architecture").and_then(serde_json::Value::as_str) {
+            Some("Linear") => nam_linear::parse(object, name),
+            _ => nam::parse(text, name),
+        }
     } else if has("model_data") && has("state_dict") {
         torch::parse_proteus(object, name)
     } else if has("layers") && has("in_shape") {

@@ -25,11 +25,6 @@ const MAX_LSTM_UNITS: usize = 1024;
 const MAX_LSTM_LAYERS: usize = 16;
 
 pub(super) fn parse(text: &str, name: &str) -> Result<LoadedModel, FormatError> {
-    if let Ok(serde_json::Value::Object(object)) = serde_json::from_str::<serde_json::Value>(text)
-        && object.get("architecture").and_then(|a| a.as_str()) == Some("Linear")
-    {
-        return super::nam_linear::parse(&object, name);
-    }
     let model = NamModel::from_json_str(text).map_err(|e| FormatError::malformed(FORMAT, e.to_string()))?;
     check_bounds(&model, 0)?;
     if let Some(i) = model.weights.iter().position(|w| !w.is_finite()) {

@@ -20,5 +20,6 @@ mod portable;
 mod streaming;
 
 pub(crate) use batch::{BATCH, BatchLstm};
+pub(crate) use portable::update_state;
 pub use kernel::Kernel;
 pub use streaming::StreamingLstm;

@@ -7,7 +7,7 @@
 
 use super::layer::{CellKind, DenseLayer, RecurrentLayer};
 use crate::activation::{sigmoid, tanh};
-use crate::lstm::Kernel;
+use crate::lstm::{Kernel, update_state};
 
 /// A recurrent layer's carried state and its scratch.
 #[derive(Clone)]
@@ -115,14 +115,8 @@ fn recurrent_impl(layer: &RecurrentLayer, x: &[f32], state: &mut CellState) {
             for (&hk, row) in h.iter().zip(layer.recurrent_kernel.chunks_exact(cols)) {
                 axpy(gx, row, hk);
             }
-            let (zi, rest) = gx.split_at(units);
-            let (zf, rest) = rest.split_at(units);
-            let (zc, zo) = rest.split_at(units);
-            for j in 0..units {
-                let cell = sigmoid(zf[j]) * c[j] + sigmoid(zi[j]) * tanh(zc[j]);
-                c[j] = cell;
-                h[j] = sigmoid(zo[j]) * tanh(cell);
-            }
+            // The streaming LSTM's own cell update: gate blocks of `units`, unpadded here.
+            update_state(units, gx, c, h);
         }
         CellKind::Gru => {
             gh.copy_from_slice(&layer.recurrent_bias);
