@@ -56,6 +56,10 @@ fn collect_bbx(dir: &Path, out: &mut Vec<PathBuf>) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
+        // `trainer fit` writes a user's own captures there; they are loaded as model files, not shipped.
+        if path.is_dir() && path.file_name().is_some_and(|n| n == "captures") {
+            continue;
+        }
         if path.is_dir() {
             collect_bbx(&path, out);
         } else if path.extension().is_some_and(|e| e == "bbx") {

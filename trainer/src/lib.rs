@@ -3,6 +3,7 @@
 //! Modules follow the way the data flows: recordings in, windows, training, export, evaluation, reports.
 
 pub mod audio;
+pub mod capture;
 pub mod cli;
 pub mod dataset;
 pub mod fused_lstm;

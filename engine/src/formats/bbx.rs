@@ -1,7 +1,7 @@
 //! BlackBox's own models, seen through the common interface.
 
 use super::{Format, FormatError, LoadedModel, ModelInfo, RateSource, Source};
-use crate::model::{Gain, ModelFile};
+use crate::model::{Gain, ModelFile, Provenance};
 use crate::network::Network;
 
 pub(super) fn parse(bytes: &[u8]) -> Result<LoadedModel, FormatError> {
@@ -18,6 +18,13 @@ pub(super) fn info(file: &ModelFile) -> ModelInfo {
         ("Trained on".to_owned(), m.provenance.summary()),
         ("Recipe".to_owned(), format!("{:?}, context {}, lr {}, {} epochs", m.method, m.context, m.learning_rate, m.epochs_run)),
     ];
+    if let Provenance::Capture(c) = &m.provenance {
+        details.push(("Latency".to_owned(), format!("{} samples, by {}", c.latency_samples, c.latency_method)));
+        details.push(("Recordings".to_owned(), c.takes.join("; ")));
+        if !c.checks.is_empty() {
+            details.push(("Capture checks".to_owned(), c.checks.join("; ")));
+        }
+    }
     if let Some(esr) = m.mean_streaming_esr() {
         details.push(("Test ESR (streamed)".to_owned(), format!("{:.2} %", 100.0 * esr)));
     }
@@ -28,7 +35,11 @@ pub(super) fn info(file: &ModelFile) -> ModelInfo {
         parameters: network.parameter_count(),
         sample_rate: m.sample_rate,
         rate_source: RateSource::File,
-        knobs: if m.gain == Gain::Conditioned { vec!["Gain".to_owned()] } else { Vec::new() },
+        knobs: match &m.provenance {
+            Provenance::Capture(c) => c.knobs.clone(),
+            _ if m.gain == Gain::Conditioned => vec!["Gain".to_owned()],
+            _ => Vec::new(),
+        },
         details,
     }
 }

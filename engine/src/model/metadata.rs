@@ -10,6 +10,8 @@ pub enum Gain {
     High,
     /// One model for every setting: its second input is the gain knob in [0, 1] (Low 0, Mid 0.5, High 1).
     Conditioned,
+    /// A device captured at one setting, outside the study's three (`trainer fit` with one recording).
+    Single,
 }
 
 impl Gain {
@@ -22,16 +24,18 @@ impl Gain {
             Gain::Mid => "Mid",
             Gain::High => "High",
             Gain::Conditioned => "Conditioned",
+            Gain::Single => "Single",
         }
     }
 
-    /// Position of a fixed setting on the conditioning knob; `None` for the conditioned model itself.
+    /// Position of a study setting on the conditioning knob; `None` for the conditioned model itself and for a
+    /// capture outside the study.
     pub fn knob(self) -> Option<f32> {
         match self {
             Gain::Low => Some(0.0),
             Gain::Mid => Some(0.5),
             Gain::High => Some(1.0),
-            Gain::Conditioned => None,
+            Gain::Conditioned | Gain::Single => None,
         }
     }
 }
@@ -60,6 +64,28 @@ pub enum Provenance {
     },
     /// Recordings of a real device.
     Recordings { description: String },
+    /// A real device captured by `trainer fit`, with what the capture measured.
+    Capture(CaptureFacts),
+}
+
+/// What `trainer fit` found about a capture, kept in the model so that anyone can see how it was made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaptureFacts {
+    /// The user's name for the device, e.g. "My DS-1".
+    pub device: String,
+    /// "BlackBox reamp signal v1" or "plain dry/wet pair".
+    pub signal: String,
+    /// The recordings, by file name, each with its knob values.
+    pub takes: Vec<String>,
+    /// The knobs a conditioned capture takes as extra inputs, in input order.
+    pub knobs: Vec<String>,
+    /// How late the recording was, in samples at the model's rate, and how that was measured.
+    pub latency_samples: i64,
+    pub latency_method: String,
+    /// The recording's polarity was inverted (and put right before training).
+    pub inverted: bool,
+    /// Everything the capture's checks said: confidence of the alignment, warnings.
+    pub checks: Vec<String>,
 }
 
 impl Provenance {
@@ -72,6 +98,13 @@ impl Provenance {
         match self {
             Provenance::StandIn { circuit, settings, .. } => format!("stand-in data: {circuit}, {settings}"),
             Provenance::Recordings { description } => format!("real recordings: {description}"),
+            Provenance::Capture(c) => format!(
+                "real recording: {} (captured from {}, latency {} samples{})",
+                c.device,
+                c.signal,
+                c.latency_samples,
+                if c.inverted { ", polarity inverted" } else { "" }
+            ),
         }
     }
 }
@@ -139,6 +172,14 @@ impl ModelMetadata {
             return Err(ModelError::invalid(format!(
                 "gain {:?} does not match input size {input_size} (only a conditioned model has extra inputs)",
                 self.gain
+            )));
+        }
+        if let Provenance::Capture(c) = &self.provenance
+            && c.knobs.len() + 1 != input_size
+        {
+            return Err(ModelError::invalid(format!(
+                "the capture names {} knobs but the weights take {input_size} inputs",
+                c.knobs.len()
             )));
         }
         if self.context == 0 {

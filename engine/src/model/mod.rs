@@ -20,5 +20,5 @@ mod weights;
 
 pub use error::ModelError;
 pub use file::{FORMAT_VERSION, MAGIC, MAX_PAYLOAD_BYTES, ModelFile};
-pub use metadata::{Gain, ModelMetadata, Provenance, SongScore, TrainingMethod};
+pub use metadata::{CaptureFacts, Gain, ModelMetadata, Provenance, SongScore, TrainingMethod};
 pub use weights::{GATES, LstmWeights, MAX_HIDDEN, MAX_INPUTS};

@@ -3,7 +3,9 @@
 use clap::{Parser, Subcommand};
 
 pub mod bench;
+pub mod capture_signal;
 pub mod export;
+pub mod fit;
 pub mod grid;
 pub mod info;
 pub mod inspect;
@@ -36,6 +38,11 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Write a BlackBox model as a Neural Amp Modeler .nam or an AIDA-X .json.
     Export(export::ExportArgs),
+    /// Write the reamp signal to play through your device (sync impulses, sweeps, a level ladder, noise,
+    /// guitar) for `trainer fit`.
+    CaptureSignal(capture_signal::CaptureSignalArgs),
+    /// Capture a device: from the reamp signal (or any dry take) and its recording to a model and a report.
+    Fit(fit::FitArgs),
     /// The real-pedal check: train on the first 80 % of the Ibanez TS9 pair, test on the last 20 %, both methods.
     Ts9(ts9::Ts9Args),
 }
@@ -46,6 +53,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Synth(args)) => synth::run(args),
         Some(Command::Ts9(args)) => ts9::run(args),
+        Some(Command::CaptureSignal(args)) => capture_signal::run(args),
+        Some(Command::Fit(args)) => fit::run(args),
         Some(Command::Render(args)) => render::run(args),
         Some(Command::Info(args)) => info::run(args),
         Some(Command::Export(args)) => export::run(args),

@@ -123,6 +123,44 @@ impl SegmentedDataset {
         Ok(SegmentedDataset { sources, config: *config, inputs: if conditioned > 0 { 2 } else { 1 }, train, validation })
     }
 
+    /// Fixed sections instead of a drawn split: every segment of `train` trains and every segment of
+    /// `validation` validates (a capture's sections are fixed by the signal, so a model never validates on
+    /// audio it trained on, nor on the test section).
+    pub fn from_sections(
+        train: Vec<SegmentSource>,
+        validation: Vec<SegmentSource>,
+        config: &SegmentConfig,
+    ) -> Result<Self, DatasetError> {
+        let conditioned = train.iter().chain(&validation).filter(|s| s.conditioning.is_some()).count();
+        if conditioned != 0 && conditioned != train.len() + validation.len() {
+            return Err(DatasetError::MixedConditioning);
+        }
+        if config.segment == 0 {
+            return Err(DatasetError::ZeroContext);
+        }
+        let split_at = train.len();
+        let mut sources = train;
+        sources.extend(validation);
+        let mut segments = (Vec::new(), Vec::new());
+        for (index, source) in sources.iter().enumerate() {
+            let len = source.dry.len().min(source.wet.len());
+            let side = if index < split_at { &mut segments.0 } else { &mut segments.1 };
+            let mut start = config.warmup;
+            while start + config.segment <= len {
+                side.push(Segment { source: index, start });
+                start += config.segment;
+            }
+        }
+        let (train, validation) = segments;
+        if train.is_empty() || validation.is_empty() {
+            return Err(DatasetError::NotEnoughSegments {
+                available: train.len().min(validation.len()),
+                seconds: (config.segment + config.warmup) as f64 / f64::from(super::SAMPLE_RATE),
+            });
+        }
+        Ok(SegmentedDataset { sources, config: *config, inputs: if conditioned > 0 { 2 } else { 1 }, train, validation })
+    }
+
     pub fn inputs(&self) -> usize {
         self.inputs
     }

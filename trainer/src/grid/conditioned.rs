@@ -143,7 +143,7 @@ fn combined_provenance(data: &BTreeMap<Gain, GainData>) -> Provenance {
                 .iter()
                 .filter_map(|(gain, d)| match &d.provenance {
                     Provenance::StandIn { settings, .. } => Some(format!("{}: {settings}", gain.name())),
-                    Provenance::Recordings { .. } => None,
+                    Provenance::Recordings { .. } | Provenance::Capture(_) => None,
                 })
                 .collect::<Vec<_>>()
                 .join("; ");

@@ -18,4 +18,4 @@ pub use job::{
 pub use pair_check::{PairCheck, pair_cells, run_pair_check, split_take};
 pub use provenance::{STAND_IN_PREFIX, provenance_of};
 pub use run::{GridRun, GridSummary, load_gains, method_report_dir, model_progress_bar, run_grid};
-pub use store::GridStore;
+pub use store::{GridStore, write_json_atomic};

@@ -57,6 +57,7 @@ pub fn gain_rank(gain: Gain) -> i64 {
         Gain::Mid => 1,
         Gain::High => 2,
         Gain::Conditioned => 3,
+        Gain::Single => 4,
     }
 }
 

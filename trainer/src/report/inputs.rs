@@ -43,6 +43,7 @@ impl DataSource {
                 DataSource::StandIn { description }
             }
             Provenance::Recordings { description } => DataSource::Recordings { description: description.clone() },
+            Provenance::Capture(_) => DataSource::Recordings { description: provenance.summary() },
         }
     }
 }

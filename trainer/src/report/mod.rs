@@ -9,6 +9,7 @@
 //! model, so reports can be redrawn without retraining. Every file is replaced atomically.
 
 mod alignment;
+mod capture;
 mod conditioned;
 mod error;
 mod format;
@@ -23,6 +24,7 @@ mod results_md;
 use std::path::Path;
 
 pub use alignment::{lag1_autocorrelation, one_sample_shift_esr};
+pub use capture::{CaptureReport, CaptureTakeReport, SpectrumPoint, write_capture_report};
 pub use conditioned::{
     ConditionedFiles, ConditionedReport, CurveShape, GainReference, KnobPoint, write_conditioned_report,
 };

@@ -24,6 +24,11 @@ pub enum WavError {
     UnsupportedFormat { path: PathBuf, bits: u16, format: &'static str },
     #[error("{path} holds no samples; record or export it again")]
     Empty { path: PathBuf },
+    #[error(
+        "{path} holds a sample that is {value} at {seconds:.3} s (sample {index}); a recording must be finite \
+         numbers: export it again from the original take"
+    )]
+    NonFiniteSample { path: PathBuf, index: usize, seconds: f64, value: f32 },
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,

@@ -62,6 +62,12 @@ pub fn read_mono(path: &Path) -> Result<Audio, WavError> {
     if samples.is_empty() {
         return Err(WavError::Empty { path: path.to_path_buf() });
     }
+    // Refused here rather than where it would first matter: a NaN trains for a whole budget before any figure
+    // shows it.
+    if let Some(index) = samples.iter().position(|x| !x.is_finite()) {
+        let seconds = index as f64 / f64::from(spec.sample_rate.max(1));
+        return Err(WavError::NonFiniteSample { path: path.to_path_buf(), index, seconds, value: samples[index] });
+    }
     let comment = read_comment(path).map_err(|source| WavError::Open { path: path.to_path_buf(), source })?;
     Ok(Audio { sample_rate: spec.sample_rate, samples, comment })
 }

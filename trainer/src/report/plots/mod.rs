@@ -1,6 +1,7 @@
 //! The figures, one file each, drawn with plotters into PNGs.
 
 mod canvas;
+pub mod capture;
 pub mod conditioned;
 mod font;
 mod gain_bands;

@@ -1,0 +1,353 @@
+//! `trainer fit`: from a recording to a model file and its report.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use blackbox_engine::lstm::StreamingLstm;
+use blackbox_engine::metrics::Metrics;
+use blackbox_engine::model::{CaptureFacts, Gain, ModelFile, ModelMetadata, Provenance, SongScore, TrainingMethod};
+use indicatif::ProgressBar;
+
+use super::error::CaptureError;
+use super::signal::{self, VERSION};
+use super::spec::{OutputSpec, check_knobs};
+use super::spectrum::error_spectrum;
+use super::take::{Road, Take, analyse, check_estimate};
+use crate::audio::{Audio, read_mono, write_mono_24};
+use crate::dataset::{SegmentConfig, SegmentSource, SegmentedDataset, WARMUP_SAMPLES};
+use crate::grid::write_json_atomic;
+use crate::model::StudyLstmConfig;
+use crate::report::{
+    CaptureReport, CaptureTakeReport, History, ModelResult, SongResult, WaveformExcerpt, write_capture_report,
+};
+use crate::training::{FitConfig, SEGMENTS_PER_BATCH, StreamingRunner, fit, training_device};
+
+/// How a capture trains; the defaults are the study's best streaming architecture on the TS9.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recipe {
+    pub hidden: usize,
+    /// Truncation length of backpropagation through time, in samples.
+    pub ctx: usize,
+    pub learning_rate: f64,
+    pub max_epochs: usize,
+    pub patience: usize,
+    pub seed: u64,
+}
+
+impl Default for Recipe {
+    fn default() -> Self {
+        Recipe { hidden: 32, ctx: 88, learning_rate: 1e-2, max_epochs: 100, patience: 15, seed: 25 }
+    }
+}
+
+/// One `trainer fit`.
+#[derive(Clone, Debug)]
+pub struct CaptureRun {
+    pub input: PathBuf,
+    pub outputs: Vec<OutputSpec>,
+    pub name: String,
+    pub out_dir: PathBuf,
+    pub recipe: Recipe,
+    /// Write the model's prediction of every take beside the report.
+    pub predictions: bool,
+}
+
+/// What came out.
+#[derive(Clone, Debug)]
+pub struct CaptureOutcome {
+    pub model: PathBuf,
+    pub report: PathBuf,
+    pub takes: Vec<Take>,
+    /// Streamed test ESR of each take, in `takes` order.
+    pub test_esr: Vec<f64>,
+    pub epochs_run: usize,
+    pub train_seconds: f64,
+    pub road: Road,
+}
+
+/// The file-name form of a device name: "My DS-1" -> "my-ds-1".
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_owned();
+    if out.is_empty() { "capture".to_owned() } else { out }
+}
+
+/// NAM's words for an ESR, which its users already know.
+pub fn verdict(esr: f64) -> &'static str {
+    match esr {
+        e if e < 0.01 => "great",
+        e if e < 0.035 => "not bad",
+        e if e < 0.10 => "may sound fine",
+        _ => "will not sound right",
+    }
+}
+
+/// Reads, checks and aligns every take; the part of `fit` that refuses what it cannot trust.
+pub fn prepare(input: &Path, outputs: &[OutputSpec]) -> Result<(Road, Vec<Take>), CaptureError> {
+    let dry = read_mono(input)?;
+    let road = match signal::recognise(dry.sample_rate, &dry.samples) {
+        Some(layout) => Road::Reamp(layout),
+        None => Road::Plain,
+    };
+    check_knobs(outputs)?;
+    let mut takes = Vec::with_capacity(outputs.len());
+    for output in outputs {
+        let wet: Audio = read_mono(&output.path)?;
+        takes.push(analyse(&dry, input, &wet, &output.path, &road)?);
+    }
+    Ok((road, takes))
+}
+
+pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<CaptureOutcome> {
+    let (road, takes) = prepare(&run.input, &run.outputs)?;
+    let knob_names: Vec<String> = run.outputs[0].knobs.iter().map(|(n, _)| n.clone()).collect();
+    let knob_of = |i: usize| run.outputs[i].knobs.first().map(|(_, v)| *v);
+    let rate = takes[0].rate;
+    let stem = slug(&run.name);
+
+    let sources = |pick: &dyn Fn(&Take) -> Vec<std::ops::Range<usize>>| -> Vec<SegmentSource> {
+        takes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, take)| {
+                pick(take).into_iter().map(move |r| SegmentSource {
+                    dry: take.dry[r.clone()].to_vec(),
+                    wet: take.wet[r].to_vec(),
+                    conditioning: knob_of(i),
+                })
+            })
+            .collect()
+    };
+    let train = sources(&|t: &Take| t.sections.train.clone());
+    let validation = sources(&|t: &Take| vec![t.sections.validation.clone()]);
+    // A second of audio per segment at the capture's own rate.
+    let config = SegmentConfig { segment: rate as usize, warmup: WARMUP_SAMPLES, train_fraction: 1.0, seed: run.recipe.seed };
+    let segments = SegmentedDataset::from_sections(train, validation, &config)
+        .context("the capture's sections are too short to cut into one-second segments")?;
+    let fit_config = FitConfig {
+        name: stem.clone(),
+        model: StudyLstmConfig { input_size: 1 + knob_names.len(), hidden_size: run.recipe.hidden },
+        learning_rate: run.recipe.learning_rate,
+        max_epochs: run.recipe.max_epochs,
+        patience: run.recipe.patience,
+        seed: run.recipe.seed,
+    };
+    let runner = StreamingRunner {
+        data: &segments,
+        batch_size: SEGMENTS_PER_BATCH,
+        truncation: run.recipe.ctx,
+        device: training_device(),
+    };
+    std::fs::create_dir_all(&run.out_dir).with_context(|| format!("creating {}", run.out_dir.display()))?;
+    let checkpoint = run.out_dir.join(".checkpoints").join(format!("{stem}.ckpt"));
+    progress.set_message(format!("{}: {}", run.name, segments.summary()));
+    let outcome = fit(&runner, &fit_config, &checkpoint, progress).with_context(|| format!("training {}", run.name))?;
+
+    progress.set_message(format!("{}: playing the test sections", run.name));
+    let predictions: Vec<Vec<f32>> = takes
+        .iter()
+        .enumerate()
+        .map(|(i, take)| {
+            let mut lstm = StreamingLstm::new(&outcome.weights);
+            lstm.set_conditioning(&knob_of(i).map(|k| vec![k]).unwrap_or_default());
+            let mut out = vec![0.0f32; take.dry.len()];
+            lstm.process_block(&take.dry, &mut out);
+            out
+        })
+        .collect();
+    let test_esr: Vec<f64> = takes
+        .iter()
+        .zip(&predictions)
+        .map(|(t, p)| Metrics::between(&t.wet[t.sections.test.clone()], &p[t.sections.test.clone()]).esr)
+        .collect();
+    let take_names: Vec<String> = run.outputs.iter().map(OutputSpec::label).collect();
+    let songs: Vec<SongResult> = take_names
+        .iter()
+        .zip(&takes)
+        .zip(&predictions)
+        .map(|((name, take), p)| {
+            let m = Metrics::between(&take.wet[take.sections.test.clone()], &p[take.sections.test.clone()]);
+            SongResult {
+                song: name.clone(),
+                windowed: None,
+                study_esr: None,
+                streaming: Some(crate::report::Metrics { esr: m.esr as f32, mse: m.mse as f32, mae: m.mae as f32 }),
+                one_sample_shift_esr: None,
+            }
+        })
+        .collect();
+    let gain = if knob_names.is_empty() { Gain::Single } else { Gain::Conditioned };
+    let result = ModelResult {
+        number: 0,
+        name: stem.clone(),
+        gain,
+        units: run.recipe.hidden as u32,
+        lr: run.recipe.learning_rate,
+        ctx: run.recipe.ctx as u32,
+        method: TrainingMethod::Streaming,
+        epochs_run: outcome.epochs_run as u32,
+        best_val_esr: Some(outcome.best_validation_esr).filter(|v| v.is_finite()),
+        train_seconds: Some(outcome.train_seconds as f32),
+        history: outcome.history.clone(),
+        songs,
+    };
+
+    let signal_name = match &road {
+        Road::Reamp(_) => format!("BlackBox reamp signal v{VERSION}"),
+        Road::Plain => "plain dry/wet pair".to_owned(),
+    };
+    let mut checks = Vec::new();
+    for (name, take) in take_names.iter().zip(&takes) {
+        checks.push(format!("{name}: latency {}", take.alignment.confidence));
+        checks.extend(take.warnings.iter().map(|w| format!("{name}: {w}")));
+    }
+    let first = &takes[0].alignment;
+    let provenance = Provenance::Capture(CaptureFacts {
+        device: run.name.clone(),
+        signal: signal_name.clone(),
+        takes: take_names.clone(),
+        knobs: knob_names.clone(),
+        latency_samples: first.latency as i64,
+        latency_method: first.method.clone(),
+        inverted: first.inverted,
+        checks: checks.clone(),
+    });
+    let file = ModelFile {
+        metadata: ModelMetadata {
+            name: run.name.clone(),
+            effect: run.name.clone(),
+            experiment: "capture".to_owned(),
+            model_number: None,
+            gain,
+            context: run.recipe.ctx as u32,
+            hidden_size: run.recipe.hidden as u32,
+            learning_rate: run.recipe.learning_rate,
+            method: TrainingMethod::Streaming,
+            sample_rate: rate,
+            provenance: provenance.clone(),
+            epochs_run: outcome.epochs_run as u32,
+            best_validation_esr: result.best_val_esr,
+            train_seconds: result.train_seconds,
+            test_scores: result
+                .songs
+                .iter()
+                .map(|s| SongScore {
+                    song: s.song.clone(),
+                    windowed_esr: None,
+                    streaming_esr: s.streaming.map(|m| m.esr),
+                    study_esr: None,
+                })
+                .collect(),
+            written_by: format!("blackbox-trainer {}", env!("CARGO_PKG_VERSION")),
+        },
+        weights: outcome.weights.clone(),
+    };
+    let model_path = run.out_dir.join(format!("{stem}.bbx"));
+    file.save(&model_path).with_context(|| format!("writing {}", model_path.display()))?;
+    write_json_atomic(&run.out_dir.join(format!("{stem}.result.json")), &result)?;
+
+    if run.predictions {
+        for (name, p) in take_names.iter().zip(&predictions) {
+            let path = run.out_dir.join(format!("{}_predicted.wav", slug(name)));
+            write_mono_24(&path, rate, p, Some(&format!("BlackBox prediction of {name} by {}", run.name)))?;
+        }
+    }
+    let report = CaptureReport {
+        device: run.name.clone(),
+        signal: signal_name,
+        sample_rate: rate,
+        model_file: model_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        knobs: knob_names,
+        recipe: format!(
+            "LSTM {} units -> Dense(1), streaming training with truncation every {} samples, lr {}, up to {} \
+             epochs, patience {}, seed {}",
+            run.recipe.hidden, run.recipe.ctx, run.recipe.learning_rate, run.recipe.max_epochs, run.recipe.patience,
+            run.recipe.seed
+        ),
+        result: result.clone(),
+        history: History::clone(&outcome.history),
+        takes: take_names
+            .iter()
+            .zip(&takes)
+            .zip(&test_esr)
+            .map(|((name, take), esr)| CaptureTakeReport {
+                name: name.clone(),
+                latency: take.alignment.latency,
+                latency_ms: take.alignment.latency as f64 * 1000.0 / f64::from(rate),
+                method: take.alignment.method.clone(),
+                confidence: take.alignment.confidence.clone(),
+                drift: take.alignment.drift,
+                inverted: take.alignment.inverted,
+                residual_onset: check_estimate(take).map(|e| e.onset),
+                peak_dbfs: take.levels.peak_dbfs,
+                rms_dbfs: take.levels.rms_dbfs,
+                noise_floor_dbfs: take.levels.noise_floor_dbfs,
+                clipped_samples: take.levels.clipped_samples,
+                dc: take.levels.dc,
+                warnings: take.warnings.clone(),
+                sections: format!(
+                    "train {:.1} s, validation {:.1} s, test {:.1} s",
+                    take.sections.train.iter().map(|r| r.len()).sum::<usize>() as f64 / f64::from(rate),
+                    take.sections.validation.len() as f64 / f64::from(rate),
+                    take.sections.test.len() as f64 / f64::from(rate)
+                ),
+                test_esr: *esr,
+                verdict: verdict(*esr).to_owned(),
+            })
+            .collect(),
+        excerpt: excerpt(&takes[0], &predictions[0], &take_names[0], &run.name),
+        spectrum: error_spectrum(
+            &takes[0].wet[takes[0].sections.test.clone()],
+            &predictions[0][takes[0].sections.test.clone()],
+            rate,
+        ),
+    };
+    let report_path = write_capture_report(&run.out_dir, &stem, &report)?;
+    Ok(CaptureOutcome {
+        model: model_path,
+        report: report_path,
+        takes,
+        test_esr,
+        epochs_run: outcome.epochs_run,
+        train_seconds: outcome.train_seconds,
+        road,
+    })
+}
+
+/// The loudest 50 ms of the test section: where a model's mistakes are easiest to see.
+fn excerpt(take: &Take, predicted: &[f32], song: &str, model: &str) -> WaveformExcerpt {
+    let test = take.sections.test.clone();
+    let len = (take.rate as usize / 20).min(test.len());
+    let energy = |start: usize| take.wet[start..start + len].iter().map(|x| x * x).sum::<f32>();
+    let step = (len / 2).max(1);
+    let start = (test.start..test.end - len).step_by(step).max_by(|&a, &b| energy(a).total_cmp(&energy(b))).unwrap_or(test.start);
+    WaveformExcerpt {
+        song: song.to_owned(),
+        model_name: model.to_owned(),
+        start_sample: start as u64,
+        sample_rate: take.rate,
+        dry: take.dry[start..start + len].to_vec(),
+        wet: take.wet[start..start + len].to_vec(),
+        predicted: predicted[start..start + len].to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_file_names_and_esr_gets_nam_words() {
+        assert_eq!(slug("My DS-1"), "my-ds-1");
+        assert_eq!(slug("  Fuzz  Face!! "), "fuzz-face");
+        assert_eq!(slug("???"), "capture");
+        assert_eq!([0.005, 0.02, 0.05, 0.5].map(verdict), ["great", "not bad", "may sound fine", "will not sound right"]);
+    }
+}

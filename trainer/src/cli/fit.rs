@@ -1,0 +1,110 @@
+//! `trainer fit`: one command from a recording of a device to a model the plugin plays.
+
+use std::path::PathBuf;
+
+use crate::capture::{CaptureRun, OutputSpec, Recipe, Road, Take, prepare, run_capture, slug, verdict};
+use crate::grid::model_progress_bar;
+
+#[derive(Debug, clap::Args)]
+pub struct FitArgs {
+    /// What was played into the device: BlackBox's reamp signal (`trainer capture-signal`) or any dry take.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// The device's recorded output, FILE or FILE:KNOB=VALUE for one of several settings (values in 0..1);
+    /// repeat it for each setting to train one model with that knob.
+    #[arg(long, required = true)]
+    pub output: Vec<OutputSpec>,
+    /// The device's name, shown in the plugin and the report.
+    #[arg(long)]
+    pub name: String,
+    /// Where the model and its report go (default models/captures/<name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// LSTM units.
+    #[arg(long, default_value_t = Recipe::default().hidden)]
+    pub units: usize,
+    /// Truncation length of backpropagation through time, in samples.
+    #[arg(long, default_value_t = Recipe::default().ctx)]
+    pub ctx: usize,
+    #[arg(long, default_value_t = Recipe::default().learning_rate)]
+    pub lr: f64,
+    /// Maximum epochs (early stopping on the validation section, patience 15).
+    #[arg(long, default_value_t = Recipe::default().max_epochs)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = Recipe::default().seed)]
+    pub seed: u64,
+    /// Also write the model's prediction of each recording as a WAV.
+    #[arg(long)]
+    pub predictions: bool,
+    /// Check and align the recordings, print what was found, and stop before training.
+    #[arg(long)]
+    pub check_only: bool,
+}
+
+pub fn run(args: FitArgs) -> anyhow::Result<()> {
+    if args.check_only {
+        let (road, takes) = prepare(&args.input, &args.output)?;
+        print_road(&road);
+        for (spec, take) in args.output.iter().zip(&takes) {
+            print_take(spec, take, None);
+        }
+        return Ok(());
+    }
+    let out_dir = args.out.unwrap_or_else(|| PathBuf::from("models").join("captures").join(slug(&args.name)));
+    let run = CaptureRun {
+        input: args.input,
+        outputs: args.output,
+        name: args.name,
+        out_dir,
+        recipe: Recipe {
+            hidden: args.units,
+            ctx: args.ctx,
+            learning_rate: args.lr,
+            max_epochs: args.epochs,
+            ..Recipe::default()
+        },
+        predictions: args.predictions,
+    };
+    let bar = model_progress_bar();
+    let outcome = run_capture(&run, &bar)?;
+    bar.finish_and_clear();
+    print_road(&outcome.road);
+    for ((spec, take), esr) in run.outputs.iter().zip(&outcome.takes).zip(&outcome.test_esr) {
+        print_take(spec, take, Some(*esr));
+    }
+    println!("trained {} epochs in {:.0} s", outcome.epochs_run, outcome.train_seconds);
+    println!("model:  {}", outcome.model.display());
+    println!("report: {}", outcome.report.display());
+    println!(
+        "play it: in the plugin, Load model file... and pick the model; offline: trainer render --model {} \
+         --input di.wav --output out.wav",
+        outcome.model.display()
+    );
+    Ok(())
+}
+
+fn print_road(road: &Road) {
+    match road {
+        Road::Reamp(_) => println!("recognised BlackBox's reamp signal: latency from its sync impulses"),
+        Road::Plain => println!("plain dry/wet pair: latency from the onset of the device's linear response"),
+    }
+}
+
+fn print_take(spec: &OutputSpec, take: &Take, test_esr: Option<f64>) {
+    let esr = test_esr.map_or(String::new(), |e| format!(", test ESR {:.2} % ({})", 100.0 * e, verdict(e)));
+    println!(
+        "{}: latency {} samples ({:.2} ms), polarity {}{esr}",
+        spec.label(),
+        take.alignment.latency,
+        take.alignment.latency as f64 * 1000.0 / f64::from(take.rate),
+        if take.alignment.inverted { "inverted (put right)" } else { "as recorded" },
+    );
+    println!("  {}: {}", take.alignment.method, take.alignment.confidence);
+    println!(
+        "  level: peak {:.1} dBFS, RMS {:.1} dBFS, noise floor {:.1} dBFS, {} clipped samples",
+        take.levels.peak_dbfs, take.levels.rms_dbfs, take.levels.noise_floor_dbfs, take.levels.clipped_samples
+    );
+    for warning in &take.warnings {
+        println!("  warning: {warning}");
+    }
+}
