@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use blackbox_engine::model::{
-    Gain, LstmWeights, ModelError, ModelFile, ModelMetadata, Provenance, SongScore, TrainingMethod,
+    CaptureFacts, Gain, LstmWeights, ModelError, ModelFile, ModelMetadata, Provenance, SongScore, TrainingMethod,
 };
 
 /// A small deterministic generator (SplitMix64), so every run builds the same model from the same seed.
@@ -79,6 +79,29 @@ pub fn stand_in_model(hidden_size: usize, seed: u64) -> ModelFile {
         },
         weights: keras_like_weights(1, hidden_size, seed),
     }
+}
+
+/// A model as `trainer fit` writes it for a captured device at `sample_rate`, with one input per named knob.
+pub fn captured_model(hidden_size: usize, seed: u64, knobs: &[&str], sample_rate: u32) -> ModelFile {
+    let mut model = stand_in_model(hidden_size, seed);
+    let m = &mut model.metadata;
+    m.name = "Fixture capture".to_owned();
+    m.effect = "Fixture capture".to_owned();
+    m.experiment = "capture".to_owned();
+    m.gain = if knobs.is_empty() { Gain::Single } else { Gain::Conditioned };
+    m.sample_rate = sample_rate;
+    m.provenance = Provenance::Capture(CaptureFacts {
+        device: "Fixture capture".to_owned(),
+        signal: "BlackBox reamp signal v1".to_owned(),
+        takes: vec!["recorded.wav".to_owned()],
+        knobs: knobs.iter().map(|k| (*k).to_owned()).collect(),
+        latency_samples: 317,
+        latency_method: "sync impulses".to_owned(),
+        inverted: true,
+        checks: vec!["random weights (test fixture)".to_owned()],
+    });
+    model.weights = keras_like_weights(1 + knobs.len(), hidden_size, seed);
+    model
 }
 
 /// Writes a stand-in model to `path` and returns it.

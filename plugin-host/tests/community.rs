@@ -9,7 +9,7 @@ use std::path::Path;
 
 use blackbox_engine::formats;
 use blackbox_engine::tone::DcBlocker;
-use blackbox_plugin_host::fixture::community_model_files;
+use blackbox_plugin_host::fixture::{captured_model, community_model_files};
 use blackbox_plugin_host::reference::model_default_output;
 use blackbox_plugin_host::render::{Blocks, render};
 use blackbox_plugin_host::signal::{difference_db, guitar_like, rms};
@@ -41,6 +41,28 @@ fn every_community_file_plays_in_the_plugin_as_the_engine_renders_it() {
         worst = worst.max(db);
     }
     eprintln!("{} files, worst plugin vs engine {worst:.1} dB", files.len());
+}
+
+#[test]
+fn a_captured_model_with_a_knob_plays_at_its_own_rate_as_the_engine_renders_it() {
+    let _main_thread = one_host_at_a_time();
+    let dir = output_dir("community_capture");
+    let path = dir.join("fixture-capture.bbx");
+    captured_model(16, 4, &["drive"], 48_000).save(&path).unwrap();
+    let model = formats::load(&path).unwrap();
+    assert_eq!(model.info.knobs, vec!["drive".to_owned()]);
+    let rate = 44_100u32;
+    let input = guitar_like(f64::from(rate), 0.75, 6);
+    let mut plugin = playing_user_model(&path, f64::from(rate), 256);
+    let latency = plugin.latency().unwrap() as usize;
+    let output = render(&mut plugin, &input, &Blocks::Fixed(256), &[]).unwrap();
+    let (expected, own) = model_default_output(&model, &input, rate, &[0.5, 0.5]);
+    let (aligned, reference) = (&output[latency..], &expected[own..]);
+    let n = aligned.len().min(reference.len());
+    let db = difference_db(&aligned[..n], &reference[..n]);
+    eprintln!("captured 48 kHz model in a 44.1 kHz host: latency {latency} (own {own}), plugin vs engine {db:.1} dB");
+    assert!(rms(&aligned[..n]) > 1e-5, "the plugin played silence");
+    assert!(db < -80.0, "plugin differs from the engine by {db:.1} dB");
 }
 
 #[test]

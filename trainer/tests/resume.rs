@@ -16,7 +16,7 @@ fn recordings() -> GainRecordings {
     let wet = dry.iter().map(|x| (3.0 * x).tanh() * 0.5).collect();
     GainRecordings {
         dir: "memory".into(),
-        songs: vec![Song { name: "sine".into(), dry, wet, comment: None }],
+        songs: vec![Song { name: "sine".into(), dry, wet, comment: None, rate: 44_100 }],
         warnings: vec![],
     }
 }

@@ -138,7 +138,11 @@ pub fn run(args: GridArgs) -> anyhow::Result<()> {
         effect: grid.effect().to_owned(),
         experiment: grid.experiment().to_owned(),
         method: args.method.into(),
-        train_size: TrainSize::Windows(train_windows),
+        // An explicit --train-windows is held to; the study's default gives way to 80 / 20 on short recordings.
+        train_size: match args.train_windows {
+            Some(windows) => TrainSize::Windows(windows),
+            None => TrainSize::WindowsOrFraction { windows: train_windows, fraction: 0.2 },
+        },
         validation_windows,
         max_epochs: args.epochs.unwrap_or(if quick { QUICK_EPOCHS } else { grid.max_epochs() }),
         patience: PATIENCE,

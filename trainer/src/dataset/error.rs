@@ -28,7 +28,8 @@ pub enum DatasetError {
     #[error("{wet} has no dry twin: {dry} is missing; every wet recording needs the dry one recorded with it")]
     MissingDry { wet: PathBuf, dry: PathBuf },
     #[error(
-        "{path} is {found} Hz; the model expects {expected} Hz (resample it, e.g. `sox in.wav -r {expected} out.wav`)"
+        "{path} is {found} Hz but the recordings beside it are {expected} Hz; a model trains at one rate, so record \
+         or export every take at one rate (or resample this one, e.g. `sox in.wav -r {expected} out.wav`)"
     )]
     SampleRate { path: PathBuf, found: u32, expected: u32 },
     #[error(

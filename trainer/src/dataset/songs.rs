@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::audio::{Audio, read_mono};
+use crate::audio::read_mono;
 
 use super::DatasetError;
 use super::layout::SAMPLE_RATE;
@@ -21,6 +21,8 @@ pub struct Song {
     pub wet: Vec<f32>,
     /// The wet file's ICMT comment (else the dry file's): the stand-in label written by `trainer synth`.
     pub comment: Option<String>,
+    /// Both files' sample rate, which the model trains at.
+    pub rate: u32,
 }
 
 impl Song {
@@ -33,7 +35,7 @@ impl Song {
     }
 
     pub fn duration_seconds(&self) -> f64 {
-        self.len() as f64 / f64::from(SAMPLE_RATE)
+        self.len() as f64 / f64::from(self.rate.max(1))
     }
 }
 
@@ -69,7 +71,12 @@ impl GainRecordings {
     }
 
     pub fn duration_seconds(&self) -> f64 {
-        self.total_samples() as f64 / f64::from(SAMPLE_RATE)
+        self.total_samples() as f64 / f64::from(self.rate())
+    }
+
+    /// The songs' common rate ([`load_gain_dir`] refuses mixed rates); the study's for an empty folder.
+    pub fn rate(&self) -> u32 {
+        self.songs.first().map_or(SAMPLE_RATE, |s| s.rate)
     }
 }
 
@@ -79,6 +86,9 @@ pub fn load_gain_dir(gain_dir: &Path) -> Result<GainRecordings, DatasetError> {
     let mut warnings = Vec::new();
     for pair in list_pairs(gain_dir)? {
         let (song, warning) = load_pair(&pair)?;
+        if let Some(first) = songs.first().map(|s: &Song| s.rate).filter(|&r| r != song.rate) {
+            return Err(DatasetError::SampleRate { path: pair.dry.clone(), found: song.rate, expected: first });
+        }
         songs.push(song);
         warnings.extend(warning);
     }
@@ -87,8 +97,11 @@ pub fn load_gain_dir(gain_dir: &Path) -> Result<GainRecordings, DatasetError> {
 
 /// Loads one dry/wet pair as a [`Song`].
 pub fn load_pair(pair: &PairPaths) -> Result<(Song, Option<LoadWarning>), DatasetError> {
-    let dry = read_at_model_rate(&pair.dry)?;
-    let wet = read_at_model_rate(&pair.wet)?;
+    let dry = read_mono(&pair.dry)?;
+    let wet = read_mono(&pair.wet)?;
+    if wet.sample_rate != dry.sample_rate {
+        return Err(DatasetError::SampleRate { path: pair.wet.clone(), found: wet.sample_rate, expected: dry.sample_rate });
+    }
     let (dry_len, wet_len) = (dry.samples.len(), wet.samples.len());
     let removed = dry_len.abs_diff(wet_len);
     if removed > MAX_TRIMMED_SAMPLES {
@@ -109,18 +122,12 @@ pub fn load_pair(pair: &PairPaths) -> Result<(Song, Option<LoadWarning>), Datase
     dry_samples.truncate(len);
     wet_samples.truncate(len);
     let song =
-        Song { name: pair.name.clone(), dry: dry_samples, wet: wet_samples, comment: wet.comment.or(dry.comment) };
+        Song {
+            name: pair.name.clone(),
+            dry: dry_samples,
+            wet: wet_samples,
+            comment: wet.comment.or(dry.comment),
+            rate: dry.sample_rate,
+        };
     Ok((song, warning))
-}
-
-fn read_at_model_rate(path: &Path) -> Result<Audio, DatasetError> {
-    let audio = read_mono(path)?;
-    if audio.sample_rate != SAMPLE_RATE {
-        return Err(DatasetError::SampleRate {
-            path: path.to_path_buf(),
-            found: audio.sample_rate,
-            expected: SAMPLE_RATE,
-        });
-    }
-    Ok(audio)
 }

@@ -20,6 +20,9 @@ pub enum TrainSize {
     Windows(usize),
     /// All but this fraction of the windows (rounded up, as scikit-learn does), for recordings of any length.
     AllButFraction(f64),
+    /// The study's count where the recordings hold it (the same windows as `Windows`), else all but `fraction`:
+    /// a short recording trains on what it has instead of being refused.
+    WindowsOrFraction { windows: usize, fraction: f64 },
 }
 
 impl Default for TrainSize {
@@ -56,7 +59,24 @@ impl TrainSize {
                 }
             }
             TrainSize::AllButFraction(fraction) => Err(SplitShortfall::Fraction(fraction)),
+            TrainSize::WindowsOrFraction { windows, fraction } => TrainSize::Windows(windows)
+                .train_count(available)
+                .or_else(|_| TrainSize::AllButFraction(fraction).train_count(available)),
         }
+    }
+
+    /// The one line to tell a user whose recordings are shorter than the study's count.
+    pub fn shortfall_notice(self, available: usize, ctx: usize) -> Option<String> {
+        let TrainSize::WindowsOrFraction { windows, fraction } = self else { return None };
+        if TrainSize::Windows(windows).train_count(available).is_ok() {
+            return None;
+        }
+        let train = TrainSize::AllButFraction(fraction).train_count(available).ok()?;
+        Some(format!(
+            "notice: the recordings give {available} windows of {ctx} samples, fewer than the study's {windows}; \
+             training on {train} ({:.0} %) and validating on the rest",
+            100.0 * (1.0 - fraction)
+        ))
     }
 }
 
@@ -98,6 +118,16 @@ mod tests {
         assert_eq!(TrainSize::AllButFraction(0.2).train_count(93_578), Ok(74_862));
         assert_eq!(TrainSize::AllButFraction(0.5).train_count(1), Err(SplitShortfall::TooFew { requested: 1 }));
         assert_eq!(TrainSize::AllButFraction(1.0).train_count(10), Err(SplitShortfall::Fraction(1.0)));
+    }
+
+    #[test]
+    fn short_recordings_fall_back_to_a_fraction_and_say_so() {
+        let size = TrainSize::WindowsOrFraction { windows: 74_862, fraction: 0.2 };
+        assert_eq!(size.train_count(200_000), Ok(74_862), "long recordings keep the study's count");
+        assert_eq!(size.shortfall_notice(200_000, 88), None);
+        assert_eq!(size.train_count(10_566), Ok(8_452));
+        let notice = size.shortfall_notice(10_566, 88).unwrap();
+        assert!(notice.contains("10566 windows") && notice.contains("training on 8452"), "{notice}");
     }
 
     #[test]

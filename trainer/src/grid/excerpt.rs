@@ -3,7 +3,7 @@ use blackbox_engine::windowed::predict_windows;
 
 use super::store::GridStore;
 use super::GridCell;
-use crate::dataset::{SAMPLE_RATE, Song};
+use crate::dataset::Song;
 use crate::report::{EsrMode, ModelResult, WaveformExcerpt};
 
 /// Samples in the waveform plot: ~23 ms, a few cycles of a low note, like the study's chunk plots.
@@ -37,7 +37,7 @@ pub fn best_model_excerpt(
         song: song.name.clone(),
         model_name: best.name.clone(),
         start_sample: start as u64,
-        sample_rate: SAMPLE_RATE,
+        sample_rate: song.rate,
         dry: song.dry[start..end].to_vec(),
         wet: song.wet[start..end].to_vec(),
         predicted,

@@ -161,6 +161,8 @@ pub fn export_model(
     progress: &ProgressBar,
 ) -> anyhow::Result<ModelResult> {
     let stem = store.stem(cell);
+    // The recordings' own rate; `load_gains` has checked that training and test takes share it.
+    let sample_rate = tests.first().map_or(SAMPLE_RATE, |t| t.song.rate);
     progress.set_message(format!("{stem}: evaluating on {} test takes", tests.len()));
     let evaluations: Vec<SongEvaluation> = tests
         .iter()
@@ -170,7 +172,7 @@ pub fn export_model(
         })
         .collect();
     if let Some(dir) = &settings.predictions {
-        write_predictions(&dir.join(&stem), &evaluations, provenance)?;
+        write_predictions(&dir.join(&stem), &evaluations, provenance, sample_rate)?;
     }
     let songs: Vec<SongResult> = evaluations
         .iter()
@@ -209,7 +211,7 @@ pub fn export_model(
             hidden_size: cell.units as u32,
             learning_rate: cell.learning_rate,
             method: settings.method,
-            sample_rate: SAMPLE_RATE,
+            sample_rate,
             provenance: provenance.clone(),
             epochs_run: outcome.epochs_run as u32,
             best_validation_esr: result.best_val_esr,
@@ -230,13 +232,18 @@ fn metrics(m: &blackbox_engine::metrics::Metrics) -> report::Metrics {
     report::Metrics { esr: m.esr as f32, mse: m.mse as f32, mae: m.mae as f32 }
 }
 
-fn write_predictions(dir: &Path, evaluations: &[SongEvaluation], provenance: &Provenance) -> anyhow::Result<()> {
+fn write_predictions(
+    dir: &Path,
+    evaluations: &[SongEvaluation],
+    provenance: &Provenance,
+    sample_rate: u32,
+) -> anyhow::Result<()> {
     let label = format!("BlackBox prediction; model trained on {}", provenance.summary());
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for e in evaluations {
         for (mode, samples) in [("windowed", &e.windowed_prediction), ("streaming", &e.streaming_prediction)] {
             let path = dir.join(format!("{}_{mode}.wav", e.song));
-            write_mono_24(&path, SAMPLE_RATE, samples, Some(&label))?;
+            write_mono_24(&path, sample_rate, samples, Some(&label))?;
         }
     }
     Ok(())

@@ -49,6 +49,7 @@ pub fn split_take(song: Song, share: f64) -> anyhow::Result<(Song, Song)> {
         dry: song.dry[range.clone()].to_vec(),
         wet: song.wet[range].to_vec(),
         comment: song.comment.clone(),
+        rate: song.rate,
     };
     Ok((part(0..cut, "first"), part(cut..song.len(), "last")))
 }
@@ -111,7 +112,7 @@ mod tests {
 
     #[test]
     fn the_take_is_cut_in_time_order_and_nothing_is_lost() {
-        let song = Song { name: "ts9".into(), dry: (0..10).map(|i| i as f32).collect(), wet: vec![0.5; 10], comment: None };
+        let song = Song { name: "ts9".into(), dry: (0..10).map(|i| i as f32).collect(), wet: vec![0.5; 10], comment: None, rate: 44_100 };
         let (train, test) = split_take(song, 0.8).unwrap();
         assert_eq!(train.dry, (0..8).map(|i| i as f32).collect::<Vec<_>>());
         assert_eq!(test.dry, vec![8.0, 9.0]);

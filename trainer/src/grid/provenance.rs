@@ -29,7 +29,7 @@ mod tests {
     use super::*;
 
     fn song(comment: Option<&str>) -> Song {
-        Song { name: "Tomb".into(), dry: vec![0.0], wet: vec![0.0], comment: comment.map(str::to_owned) }
+        Song { name: "Tomb".into(), dry: vec![0.0], wet: vec![0.0], comment: comment.map(str::to_owned), rate: 44_100 }
     }
 
     #[test]

@@ -56,6 +56,14 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
     }
     let gains: Vec<Gain> = Gain::FIXED.into_iter().filter(|g| run.cells.iter().any(|c| c.gain == *g)).collect();
     let data = load_gains(&run.data, grid, &gains, run.test_seconds)?;
+    let mut notices = std::collections::BTreeSet::new();
+    for cell in &pending {
+        let available = data[&cell.gain].train.total_samples() / cell.ctx.max(1);
+        if let Some(notice) = run.settings.train_size.shortfall_notice(available, cell.ctx) {
+            notices.insert(format!("{} {notice}", cell.gain.name()));
+        }
+    }
+    notices.iter().for_each(|n| eprintln!("{n}"));
     let grid_info = GridInfo {
         name: grid.name().to_owned(),
         effect: grid.effect().to_owned(),
@@ -181,6 +189,17 @@ pub fn load_gains(
         for warning in train.warnings.iter().chain(&test.warnings) {
             eprintln!("warning: {warning}");
         }
+        let rates = train.songs.iter().chain(&test.songs).map(|s| (s.rate, &s.name));
+        let first_rate = out.values().next().map_or(train.rate(), |d: &GainData| d.train.rate());
+        if let Some((rate, name)) = rates.into_iter().find(|(rate, _)| *rate != first_rate) {
+            anyhow::bail!(
+                "{} / {}: the take {name} of {} is {rate} Hz but the other recordings are {first_rate} Hz; a grid \
+                 trains at one rate, so record or export every take at one rate",
+                grid.effect(),
+                grid.experiment(),
+                gain.name()
+            );
+        }
         let description = format!("{} / {} recordings in {}", grid.effect(), grid.experiment(), data.display());
         let provenance = provenance_of(&train.songs, &description);
         let test = test.songs.into_iter().map(|song| truncate(song, test_seconds)).collect();
@@ -191,7 +210,7 @@ pub fn load_gains(
 
 fn truncate(mut song: Song, seconds: Option<f64>) -> Song {
     if let Some(seconds) = seconds {
-        let len = ((seconds * f64::from(crate::dataset::SAMPLE_RATE)) as usize).min(song.dry.len());
+        let len = ((seconds * f64::from(song.rate)) as usize).min(song.dry.len());
         song.dry.truncate(len);
         song.wet.truncate(len);
     }
