@@ -14,7 +14,7 @@ pub(super) fn info(file: &ModelFile) -> ModelInfo {
     let network = Network::from_lstm(&file.weights);
     let mut details = vec![
         ("Device".to_owned(), format!("{} ({})", m.effect, m.experiment)),
-        ("Setting".to_owned(), m.gain.name().to_owned()),
+        ("Setting".to_owned(), if m.gain == Gain::Single { "one, as recorded".to_owned() } else { m.gain.name().to_owned() }),
         ("Trained on".to_owned(), m.provenance.summary()),
         ("Recipe".to_owned(), format!("{:?}, context {}, lr {}, {} epochs", m.method, m.context, m.learning_rate, m.epochs_run)),
     ];

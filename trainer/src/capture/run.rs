@@ -131,8 +131,11 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
     let config = SegmentConfig { segment: rate as usize, warmup: WARMUP_SAMPLES, train_fraction: 1.0, seed: run.recipe.seed };
     let segments = SegmentedDataset::from_sections(train, validation, &config)
         .context("the capture's sections are too short to cut into one-second segments")?;
+    // The checkpoint is keyed on what trains, so re-running the same command resumes while a new recording (or
+    // recipe) under the same name starts afresh instead of continuing the old one.
+    let key = training_key(&takes, &run.outputs, &run.recipe);
     let fit_config = FitConfig {
-        name: stem.clone(),
+        name: format!("{stem}-{key:08x}"),
         model: StudyLstmConfig { input_size: 1 + knob_names.len(), hidden_size: run.recipe.hidden },
         learning_rate: run.recipe.learning_rate,
         max_epochs: run.recipe.max_epochs,
@@ -146,7 +149,7 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
         device: training_device(),
     };
     std::fs::create_dir_all(&run.out_dir).with_context(|| format!("creating {}", run.out_dir.display()))?;
-    let checkpoint = run.out_dir.join(".checkpoints").join(format!("{stem}.ckpt"));
+    let checkpoint = run.out_dir.join(".checkpoints").join(format!("{stem}-{key:08x}.ckpt"));
     progress.set_message(format!("{}: {}", run.name, segments.summary()));
     let outcome = fit(&runner, &fit_config, &checkpoint, progress).with_context(|| format!("training {}", run.name))?;
 
@@ -310,6 +313,7 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
         ),
     };
     let report_path = write_capture_report(&run.out_dir, &stem, &report)?;
+    std::fs::remove_file(&checkpoint).ok();
     Ok(CaptureOutcome {
         model: model_path,
         report: report_path,
@@ -319,6 +323,19 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
         train_seconds: outcome.train_seconds,
         road,
     })
+}
+
+/// CRC-32 of the aligned audio, the knob settings and the recipe.
+fn training_key(takes: &[Take], outputs: &[OutputSpec], recipe: &Recipe) -> u32 {
+    let mut hasher = crc32fast::Hasher::new();
+    for (take, output) in takes.iter().zip(outputs) {
+        for x in take.dry.iter().chain(&take.wet) {
+            hasher.update(&x.to_le_bytes());
+        }
+        hasher.update(output.label().as_bytes());
+    }
+    hasher.update(format!("{recipe:?}").as_bytes());
+    hasher.finalize()
 }
 
 /// The loudest 50 ms of the test section: where a model's mistakes are easiest to see.

@@ -77,7 +77,7 @@ pub fn write_capture_report(dir: &Path, stem: &str, report: &CaptureReport) -> R
     let files = [format!("{stem}_waveform.png"), format!("{stem}_spectrum.png"), format!("{stem}_training.png")];
     plots::waveform::write(&dir.join(&files[0]), &grid, &report.excerpt)?;
     plots::capture::write_spectrum(&dir.join(&files[1]), &grid, &report.spectrum)?;
-    plots::train_val::write(&dir.join(&files[2]), &grid, std::slice::from_ref(&report.result))?;
+    plots::train_val::write_one(&dir.join(&files[2]), &grid, &report.result)?;
     let json = serde_json::to_string_pretty(report).map_err(|e| ReportError::Plot {
         path: dir.join(format!("{stem}.report.json")),
         reason: e.to_string(),
@@ -94,7 +94,7 @@ fn markdown(report: &CaptureReport, files: &[String; 3]) -> String {
     writeln!(md, "# {}: capture report\n", report.device).ok();
     writeln!(
         md,
-        "Model `{}` ({} Hz{}), trained on a recording of a real device played the {}.\n",
+        "Model `{}` ({} Hz{}), trained on a recording of a real device ({}).\n",
         report.model_file,
         report.sample_rate,
         if report.knobs.is_empty() { String::new() } else { format!(", knobs: {}", report.knobs.join(", ")) },
@@ -135,8 +135,8 @@ fn markdown(report: &CaptureReport, files: &[String; 3]) -> String {
             t.latency_ms,
             t.method,
             if t.inverted { "inverted (put right)" } else { "as recorded" },
-            t.drift.map_or("-".into(), |d| format!("{d} samples")),
-            t.residual_onset.map_or("-".into(), |o| format!("{o} samples")),
+            t.drift.map_or("-".into(), samples),
+            t.residual_onset.map_or("-".into(), samples),
             t.peak_dbfs,
             t.rms_dbfs,
             t.noise_floor_dbfs,
@@ -163,4 +163,8 @@ fn markdown(report: &CaptureReport, files: &[String; 3]) -> String {
     writeln!(md, "- Spectrum of the recorded test section and of the model's error: ![spectrum]({})", files[1]).ok();
     writeln!(md, "- Training and validation loss: ![training]({})", files[2]).ok();
     md
+}
+
+fn samples(n: isize) -> String {
+    if n.abs() == 1 { format!("{n} sample") } else { format!("{n} samples") }
 }

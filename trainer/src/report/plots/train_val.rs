@@ -55,17 +55,30 @@ pub fn write(path: &Path, grid: &GridInfo, results: &[ModelResult]) -> Result<()
     })
 }
 
-fn draw(root: &Area<'_>, grid: &GridInfo, results: &[ModelResult]) -> DrawResult {
-    let body = titled(root, &title_for(results), &grid.caption())?;
+/// One model's curves on a figure of their own (a capture's report), legible at a glance.
+pub fn write_one(path: &Path, grid: &GridInfo, result: &ModelResult) -> Result<(), ReportError> {
+    render_png(path, (1200, 700), |root| {
+        let body = titled(root, &title_for(std::slice::from_ref(result)), &grid.caption())?;
+        draw_legend(&body)?;
+        draw_panel(&body.margin(50, 10, 10, 10), result)
+    })
+}
+
+fn draw_legend(body: &Area<'_>) -> DrawResult {
     draw_legend_row(
-        &body,
+        body,
         &[
             LegendEntry::new("training loss", Mark::Line(TRAIN)),
             LegendEntry::new("validation loss", Mark::Line(VALIDATION)),
             LegendEntry::new("best validation epoch (weights restored)", Mark::Dot(VALIDATION)),
         ],
         16,
-    )?;
+    )
+}
+
+fn draw(root: &Area<'_>, grid: &GridInfo, results: &[ModelResult]) -> DrawResult {
+    let body = titled(root, &title_for(results), &grid.caption())?;
+    draw_legend(&body)?;
     let models = in_grid_order(results);
     let rows = models.len().div_ceil(COLUMNS);
     let panels = body.margin(HEADER_HEIGHT as i32 - 84, 0, 0, 0).split_evenly((rows, COLUMNS));
