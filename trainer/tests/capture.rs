@@ -71,7 +71,7 @@ fn quick_recipe() -> Recipe {
 }
 
 fn capture(input: &Path, outputs: Vec<OutputSpec>, name: &str, out: PathBuf) -> blackbox_trainer::capture::CaptureOutcome {
-    let run = CaptureRun { input: input.to_path_buf(), outputs, name: name.into(), out_dir: out, recipe: quick_recipe(), predictions: false };
+    let run = CaptureRun { input: input.to_path_buf(), outputs, name: name.into(), out_dir: out, recipe: quick_recipe(), rate: None, predictions: false };
     run_capture(&run, &ProgressBar::hidden()).unwrap()
 }
 
@@ -97,6 +97,21 @@ fn a_device_with_latency_and_inverted_polarity_is_captured_as_if_it_had_neither(
     eprintln!("synthetic device, 3 epochs of 8 units: test ESR {late_esr:.4} with latency and inversion, {ideal_esr:.4} without");
     assert!((late_esr - ideal_esr).abs() <= 0.02 * ideal_esr + 1e-4, "{late_esr} vs {ideal_esr}");
     assert!(late_esr < 0.5, "three epochs learn the device at least roughly: {late_esr}");
+
+    // Aligned at 48 kHz, trained at 44.1 kHz.
+    let resampled = CaptureRun {
+        input: input.clone(),
+        outputs: vec![output(&late)],
+        name: "Late rig 44k".into(),
+        out_dir: dir.join("late44"),
+        recipe: quick_recipe(),
+        rate: Some(44_100),
+        predictions: false,
+    };
+    let resampled = run_capture(&resampled, &ProgressBar::hidden()).unwrap();
+    eprintln!("the same capture trained at 44.1 kHz: test ESR {:.4}", resampled.test_esr[0]);
+    assert_eq!(ModelFile::load(&resampled.model).unwrap().metadata.sample_rate, 44_100);
+    assert!(resampled.test_esr[0] < 0.5, "{}", resampled.test_esr[0]);
 
     let model = ModelFile::load(&late_run.model).unwrap();
     assert_eq!(model.metadata.sample_rate, RATE);
@@ -171,7 +186,7 @@ fn the_real_ts9_pair_delayed_and_inverted_trains_like_the_aligned_pair() {
     let recipe = Recipe { hidden: 16, learning_rate: 5e-3, max_epochs: 10, ..Recipe::default() };
     let run = |wet: &Path, name: &str| {
         let out_dir = dir.join(name);
-        let run = CaptureRun { input: dry.clone(), outputs: vec![output(wet)], name: name.into(), out_dir, recipe: recipe.clone(), predictions: false };
+        let run = CaptureRun { input: dry.clone(), outputs: vec![output(wet)], name: name.into(), out_dir, recipe: recipe.clone(), rate: None, predictions: false };
         run_capture(&run, &ProgressBar::hidden()).unwrap()
     };
     let (a_run, s_run) = (run(&wet, "TS9"), run(&moved, "TS9 moved"));

@@ -79,7 +79,7 @@ pub struct CaptureFacts {
     pub takes: Vec<String>,
     /// The knobs a conditioned capture takes as extra inputs, in input order.
     pub knobs: Vec<String>,
-    /// How late the recording was, in samples at the model's rate, and how that was measured.
+    /// How late the recording was, in samples at the recording's rate, and how that was measured.
     pub latency_samples: i64,
     pub latency_method: String,
     /// The recording's polarity was inverted (and put right before training).

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use blackbox_engine::resample::resample_clip;
 use blackbox_engine::lstm::StreamingLstm;
 use blackbox_engine::metrics::Metrics;
 use blackbox_engine::model::{CaptureFacts, Gain, ModelFile, ModelMetadata, Provenance, SongScore, TrainingMethod};
@@ -48,6 +49,8 @@ pub struct CaptureRun {
     pub name: String,
     pub out_dir: PathBuf,
     pub recipe: Recipe,
+    /// Train at this rate instead of the recording's: the takes are aligned at their own rate, then resampled.
+    pub rate: Option<u32>,
     /// Write the model's prediction of every take beside the report.
     pub predictions: bool,
 }
@@ -106,7 +109,12 @@ pub fn prepare(input: &Path, outputs: &[OutputSpec]) -> Result<(Road, Vec<Take>)
 }
 
 pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<CaptureOutcome> {
-    let (road, takes) = prepare(&run.input, &run.outputs)?;
+    let (road, mut takes) = prepare(&run.input, &run.outputs)?;
+    if let Some(rate) = run.rate {
+        for take in &mut takes {
+            resample_take(take, rate)?;
+        }
+    }
     let knob_names: Vec<String> = run.outputs[0].knobs.iter().map(|(n, _)| n.clone()).collect();
     let knob_of = |i: usize| run.outputs[i].knobs.first().map(|(_, v)| *v);
     let rate = takes[0].rate;
@@ -283,7 +291,7 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
             .map(|((name, take), esr)| CaptureTakeReport {
                 name: name.clone(),
                 latency: take.alignment.latency,
-                latency_ms: take.alignment.latency as f64 * 1000.0 / f64::from(rate),
+                latency_ms: take.alignment.latency as f64 * 1000.0 / f64::from(take.recorded_rate),
                 method: take.alignment.method.clone(),
                 confidence: take.alignment.confidence.clone(),
                 drift: take.alignment.drift,
@@ -323,6 +331,28 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
         train_seconds: outcome.train_seconds,
         road,
     })
+}
+
+/// Resamples an aligned take (both sides, and its sections with them) to `rate`, offline.
+fn resample_take(take: &mut Take, rate: u32) -> anyhow::Result<()> {
+    if take.rate == rate {
+        return Ok(());
+    }
+    let from = take.rate;
+    let convert = |x: &[f32]| {
+        resample_clip(x, from, rate).with_context(|| format!("resampling {} from {from} to {rate} Hz", take.path.display()))
+    };
+    let (dry, wet) = (convert(&take.dry)?, convert(&take.wet)?);
+    let len = dry.len().min(wet.len());
+    let at = |i: usize| ((i as f64 * f64::from(rate) / f64::from(from)).round() as usize).min(len);
+    let scale = |r: &std::ops::Range<usize>| at(r.start)..at(r.end);
+    take.sections.train = take.sections.train.iter().map(scale).collect();
+    take.sections.validation = scale(&take.sections.validation);
+    take.sections.test = scale(&take.sections.test);
+    (take.dry, take.wet, take.rate) = (dry, wet, rate);
+    take.dry.truncate(len);
+    take.wet.truncate(len);
+    Ok(())
 }
 
 /// CRC-32 of the aligned audio, the knob settings and the recipe.

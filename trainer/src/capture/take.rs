@@ -58,7 +58,10 @@ pub struct Sections {
 #[derive(Clone, Debug)]
 pub struct Take {
     pub path: PathBuf,
+    /// The rate it trains at (the recording's, unless `fit --rate` resampled it).
     pub rate: u32,
+    /// The recording's own rate, at which the alignment was measured.
+    pub recorded_rate: u32,
     pub dry: Vec<f32>,
     pub wet: Vec<f32>,
     pub alignment: Alignment,
@@ -106,6 +109,7 @@ pub fn analyse(input: &Audio, input_path: &Path, output: &Audio, output_path: &P
     Ok(Take {
         path: output_path.to_path_buf(),
         rate,
+        recorded_rate: rate,
         dry: dry.clone(),
         wet: aligned,
         alignment,

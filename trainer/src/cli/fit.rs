@@ -33,6 +33,10 @@ pub struct FitArgs {
     pub epochs: usize,
     #[arg(long, default_value_t = Recipe::default().seed)]
     pub seed: u64,
+    /// Train at this rate (e.g. 44100 for a lighter model of a 96 kHz recording): the recordings are aligned at
+    /// their own rate, then resampled offline. Default: the recording's rate.
+    #[arg(long)]
+    pub rate: Option<u32>,
     /// Also write the model's prediction of each recording as a WAV.
     #[arg(long)]
     pub predictions: bool,
@@ -63,6 +67,7 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
             max_epochs: args.epochs,
             ..Recipe::default()
         },
+        rate: args.rate,
         predictions: args.predictions,
     };
     let bar = model_progress_bar();
@@ -96,7 +101,7 @@ fn print_take(spec: &OutputSpec, take: &Take, test_esr: Option<f64>) {
         "{}: latency {} samples ({:.2} ms), polarity {}{esr}",
         spec.label(),
         take.alignment.latency,
-        take.alignment.latency as f64 * 1000.0 / f64::from(take.rate),
+        take.alignment.latency as f64 * 1000.0 / f64::from(take.recorded_rate),
         if take.alignment.inverted { "inverted (put right)" } else { "as recorded" },
     );
     println!("  {}: {}", take.alignment.method, take.alignment.confidence);
