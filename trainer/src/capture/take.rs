@@ -13,8 +13,9 @@ use crate::audio::Audio;
 
 /// The time order a plain pair is cut in: the first 70 % trains, the next 10 % validates, the last 20 % tests.
 pub const PLAIN_SHARES: [f64; 3] = [0.7, 0.1, 0.2];
-/// The shortest plain pair worth a model.
-pub const MIN_PLAIN_SECONDS: f64 = 10.0;
+/// The shortest plain pair worth a model: its 10 % validation must hold one training segment (a second plus
+/// the warm-up).
+pub const MIN_PLAIN_SECONDS: f64 = 15.0;
 /// The sync impulses at the start and at the end may differ by this much before the clocks count as drifting.
 const MAX_SYNC_DRIFT: usize = 1;
 /// A plain pair's quarters may differ by this much.
@@ -256,7 +257,8 @@ fn plain_alignment(
             pair.whole.snr_db
         )
     };
-    let usable = latency.min(0).unsigned_abs()..(wet.len() as isize - latency).clamp(0, dry.len() as isize) as usize;
+    let start = latency.min(0).unsigned_abs().min(dry.len());
+    let usable = start..((wet.len() as isize - latency).clamp(0, dry.len() as isize) as usize).max(start);
     if usable.len() < dry.len() * 9 / 10 {
         warnings.push(format!(
             "only {:.1} s of the {:.1} s dry take has a recorded answer; the rest is not used",
