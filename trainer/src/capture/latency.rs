@@ -21,6 +21,8 @@ const ONSET_SEARCH_SECONDS: f64 = 0.005;
 const ONSET_SHARE_OF_PEAK: f64 = 0.05;
 /// ... and this multiple of the noise (RMS for the estimate, peak for a recording's silence).
 const ONSET_OVER_NOISE: f64 = 8.0;
+/// The coarse search reads this much of a take: 44 s at 48 kHz.
+const COARSE_WINDOW: usize = 1 << 21;
 /// A response may dip under the threshold for this many taps (a zero crossing) and still go on.
 const ONSET_MAX_GAP: isize = 3;
 /// The coarse search spans this many seconds of lag either way.
@@ -107,22 +109,25 @@ pub fn align_pair(dry: &[f32], wet: &[f32], rate: u32) -> Option<PairAlignment> 
 }
 
 /// The lag of the cross-correlation's largest magnitude within `±max_lag`: only a starting point, good to a few
-/// milliseconds, for the linear estimate to refine.
+/// milliseconds, for the linear estimate to refine. It reads at most [`COARSE_WINDOW`] samples from the middle
+/// of the take, so a long recording costs tens of megabytes here, not a gigabyte.
 pub fn coarse_lag(dry: &[f32], wet: &[f32], max_lag: usize) -> isize {
-    let len = dry.len().min(wet.len()).min(1 << 23);
+    let whole = dry.len().min(wet.len());
+    let len = whole.min(COARSE_WINDOW);
+    let start = (whole - len) / 2;
     let n = (len + max_lag).next_power_of_two() * 2;
-    let mut planner = RealFftPlanner::<f64>::new();
+    let mut planner = RealFftPlanner::<f32>::new();
     let forward = planner.plan_fft_forward(n);
     let inverse = planner.plan_fft_inverse(n);
     let spectrum = |signal: &[f32]| {
-        let mut buffer: Vec<f64> = signal[..len].iter().map(|&v| f64::from(v)).collect();
+        let mut buffer = signal[start..start + len].to_vec();
         buffer.resize(n, 0.0);
         let mut out = forward.make_output_vec();
         forward.process(&mut buffer, &mut out).expect("buffer lengths come from the plan");
         out
     };
     let (x, y) = (spectrum(dry), spectrum(wet));
-    let mut cross: Vec<Complex<f64>> = y.iter().zip(&x).map(|(y, x)| y * x.conj()).collect();
+    let mut cross: Vec<Complex<f32>> = y.iter().zip(&x).map(|(y, x)| y * x.conj()).collect();
     cross[0].im = 0.0;
     cross.last_mut().expect("non-empty spectrum").im = 0.0;
     let mut lags = inverse.make_output_vec();

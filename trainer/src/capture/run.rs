@@ -173,18 +173,17 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
             out
         })
         .collect();
-    let test_esr: Vec<f64> = takes
+    let test_metrics: Vec<Metrics> = takes
         .iter()
         .zip(&predictions)
-        .map(|(t, p)| Metrics::between(&t.wet[t.sections.test.clone()], &p[t.sections.test.clone()]).esr)
+        .map(|(t, p)| Metrics::between(&t.wet[t.sections.test.clone()], &p[t.sections.test.clone()]))
         .collect();
+    let test_esr: Vec<f64> = test_metrics.iter().map(|m| m.esr).collect();
     let take_names: Vec<String> = run.outputs.iter().map(OutputSpec::label).collect();
     let songs: Vec<SongResult> = take_names
         .iter()
-        .zip(&takes)
-        .zip(&predictions)
-        .map(|((name, take), p)| {
-            let m = Metrics::between(&take.wet[take.sections.test.clone()], &p[take.sections.test.clone()]);
+        .zip(&test_metrics)
+        .map(|(name, m)| {
             SongResult {
                 song: name.clone(),
                 windowed: None,
