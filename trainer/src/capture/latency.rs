@@ -13,6 +13,8 @@ use std::sync::Arc;
 use realfft::num_complex::Complex;
 use realfft::{RealFftPlanner, RealToComplex};
 
+use super::spectrum::hann;
+
 /// Welch segment length of the linear estimate: 8192 samples hold a pedal's or preamp's impulse response.
 const SEGMENT: usize = 8_192;
 /// An onset is looked for this far before the response's peak.
@@ -186,8 +188,7 @@ fn welch_response(dry: &[f32], wet: &[f32], around: isize) -> Option<Vec<f64>> {
     let (dry, wet) = (&dry[dry_from..dry_from + len], &wet[wet_from..wet_from + len]);
     let mut planner = RealFftPlanner::<f64>::new();
     let forward: Arc<dyn RealToComplex<f64>> = planner.plan_fft_forward(SEGMENT);
-    let window: Vec<f64> =
-        (0..SEGMENT).map(|i| 0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / SEGMENT as f64).cos()).collect();
+    let window = hann(SEGMENT);
     let bins = SEGMENT / 2 + 1;
     let (mut sxx, mut syx) = (vec![0.0f64; bins], vec![Complex::new(0.0, 0.0); bins]);
     let mut buffer = vec![0.0f64; SEGMENT];

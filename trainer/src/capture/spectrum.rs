@@ -37,8 +37,7 @@ fn psd(signal: &[f32]) -> Option<Vec<f64>> {
         return None;
     }
     let fft = RealFftPlanner::<f64>::new().plan_fft_forward(SEGMENT);
-    let window: Vec<f64> =
-        (0..SEGMENT).map(|i| 0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / SEGMENT as f64).cos()).collect();
+    let window = hann(SEGMENT);
     let norm = window.iter().map(|w| w * w).sum::<f64>();
     let mut power = vec![0.0f64; SEGMENT / 2 + 1];
     let (mut buffer, mut spectrum) = (vec![0.0f64; SEGMENT], fft.make_output_vec());
@@ -53,4 +52,9 @@ fn psd(signal: &[f32]) -> Option<Vec<f64>> {
     }
     power.iter_mut().for_each(|p| *p /= f64::from(count));
     Some(power)
+}
+
+/// The periodic Hann window of `n` samples, which both Welch estimates of a capture use.
+pub(super) fn hann(n: usize) -> Vec<f64> {
+    (0..n).map(|i| 0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / n as f64).cos()).collect()
 }
