@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use blackbox_engine::loudness::model_loudness;
-use blackbox_engine::model::{ModelFile, TrainingMethod};
+use blackbox_engine::model::{Gain, ModelFile, TrainingMethod};
 
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -78,13 +78,16 @@ fn write_entry(out: &mut String, path: &Path, relative: &str, model: &ModelFile)
     writeln!(
         out,
         "    EmbeddedModel {{ path: {relative:?}, bytes: include_bytes!({abs:?}), name: {name:?}, effect: {effect:?}, \
-         gain: Gain::{gain:?}, context: {ctx}, hidden_size: {hidden}, learning_rate: {lr:e}, method: {method}, \
+         gain: {gain}, context: {ctx}, hidden_size: {hidden}, learning_rate: {lr:e}, method: {method}, \
          sample_rate: {rate}, stand_in: {stand_in}, provenance: {provenance:?}, streaming_esr: {streaming}, \
-         windowed_esr: {windowed}, loudness: &[{loudness}] }},",
+         windowed_esr: {windowed}, knobs: &{knobs:?}, loudness: &[{loudness}] }},",
         abs = path.canonicalize().unwrap_or_else(|_| path.to_owned()).display().to_string(),
         name = m.name,
         effect = m.effect,
-        gain = m.gain,
+        gain = match m.gain {
+            Gain::Named(name) => format!("named_setting({:?})", name.as_str()),
+            study => format!("Gain::{study:?}"),
+        },
         ctx = m.context,
         hidden = m.hidden_size,
         lr = m.learning_rate,
@@ -93,6 +96,7 @@ fn write_entry(out: &mut String, path: &Path, relative: &str, model: &ModelFile)
         provenance = m.provenance.summary(),
         streaming = optional(m.mean_streaming_esr()),
         windowed = optional(m.mean_windowed_esr()),
+        knobs = m.knob_names(),
         loudness = model_loudness(model)
             .points
             .iter()

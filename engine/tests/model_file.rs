@@ -2,7 +2,7 @@
 
 use blackbox_engine::model::{
     FORMAT_VERSION, Gain, LstmWeights, MAGIC, ModelError, ModelFile, ModelMetadata, Provenance, SongScore,
-    TrainingMethod,
+    TrainingMethod, TrainingRecipe,
 };
 use proptest::prelude::*;
 
@@ -46,6 +46,14 @@ fn sample_model(input_size: usize, hidden: usize) -> ModelFile {
                 study_esr: Some(0.05),
             }],
             written_by: "test".into(),
+            knobs: if input_size > 1 { vec!["drive".into()] } else { Vec::new() },
+            recipe: Some(TrainingRecipe {
+                seed: 25,
+                max_epochs: 100,
+                patience: 15,
+                batch_size: 64,
+                training_share: "74862 windows".into(),
+            }),
         },
         weights,
     }
@@ -93,6 +101,33 @@ fn a_newer_version_is_refused_with_the_numbers() {
     let err = ModelFile::from_bytes(&bytes).unwrap_err();
     assert!(matches!(err, ModelError::UnsupportedVersion { .. }));
     assert!(err.to_string().contains(&format!("{}", FORMAT_VERSION + 1)), "{err}");
+}
+
+#[test]
+fn a_version_1_file_still_loads_and_names_the_study_knob() {
+    // A model the trainer wrote before knob names and the recipe were recorded (format version 1).
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/format_v1.bbx")).unwrap();
+    assert_eq!(u16::from_le_bytes([bytes[8], bytes[9]]), 1);
+    let model = ModelFile::from_bytes(&bytes).unwrap();
+    assert_eq!(model.metadata.gain, Gain::Low);
+    assert_eq!(model.metadata.recipe, None);
+    assert!(model.metadata.knob_names().is_empty());
+    // Written again, it is a current file with the same contents.
+    let again = ModelFile::from_bytes(&model.to_bytes().unwrap()).unwrap();
+    assert_eq!(again, model);
+}
+
+#[test]
+fn a_conditioned_model_names_as_many_knobs_as_it_has_extra_inputs() {
+    let model = sample_model(2, 4);
+    assert_eq!(model.metadata.knob_names(), vec!["drive".to_owned()]);
+    let mut wrong = model.clone();
+    wrong.metadata.knobs = vec!["drive".into(), "tone".into()];
+    let err = wrong.to_bytes().unwrap_err().to_string();
+    assert!(err.contains("2 knobs"), "{err}");
+    let mut named = sample_model(1, 4);
+    named.metadata.gain = Gain::from_folder("Drive 3").unwrap();
+    assert_eq!(ModelFile::from_bytes(&named.to_bytes().unwrap()).unwrap().metadata.gain.name(), "Drive 3");
 }
 
 #[test]

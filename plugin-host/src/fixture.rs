@@ -76,6 +76,8 @@ pub fn stand_in_model(hidden_size: usize, seed: u64) -> ModelFile {
                 study_esr: None,
             }],
             written_by: "blackbox-plugin-host fixture".to_owned(),
+            knobs: Vec::new(),
+            recipe: None,
         },
         weights: keras_like_weights(1, hidden_size, seed),
     }
@@ -89,6 +91,7 @@ pub fn captured_model(hidden_size: usize, seed: u64, knobs: &[&str], sample_rate
     m.effect = "Fixture capture".to_owned();
     m.experiment = "capture".to_owned();
     m.gain = if knobs.is_empty() { Gain::Single } else { Gain::Conditioned };
+    m.knobs = knobs.iter().map(|k| (*k).to_owned()).collect();
     m.sample_rate = sample_rate;
     m.provenance = Provenance::Capture(CaptureFacts {
         device: "Fixture capture".to_owned(),

@@ -5,12 +5,22 @@
 //! parsed once, at activation (see [`crate::rack`]), never on the audio thread.
 
 use blackbox_engine::loudness::Loudness;
-use blackbox_engine::model::{Gain, TrainingMethod};
+use blackbox_engine::model::{Architecture, DSL20H, Gain, SD1, STUDY_ARCHITECTURES, SettingName, TrainingMethod};
 use nice_plug::prelude::Enum;
 
 use crate::user_model::ModelFacts;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_models.rs"));
+
+/// A setting outside the study's three in the build-time table; the engine's reader has already refused names
+/// that do not fit, so the panic (at compile time) cannot happen.
+#[allow(dead_code, reason = "the generated table calls it only when models/ holds a device with named settings")]
+const fn named_setting(name: &str) -> Gain {
+    match SettingName::new(name) {
+        Some(name) => Gain::Named(name),
+        None => panic!("a setting name longer than SettingName::CAPACITY"),
+    }
+}
 
 /// A model file compiled into the plugin.
 #[derive(Debug)]
@@ -30,6 +40,8 @@ pub struct EmbeddedModel {
     pub provenance: &'static str,
     pub streaming_esr: Option<f32>,
     pub windowed_esr: Option<f32>,
+    /// A conditioned model's knobs after the audio, in input order.
+    pub knobs: &'static [&'static str],
     /// (knob, LUFS) on the engine's reference passage, measured at build time: one point for a fixed-gain
     /// model, several across the knob for a conditioned one.
     pub loudness: &'static [(f32, Option<f32>)],
@@ -60,8 +72,8 @@ impl Effect {
     /// The device's full name, for the face of the editor.
     pub fn full_name(self) -> &'static str {
         match self {
-            Effect::Sd1 => "Boss SD-1 Super OverDrive",
-            Effect::Dsl20h => "Marshall DSL20H preamp · UltraGain channel",
+            Effect::Sd1 => SD1.full_name,
+            Effect::Dsl20h => DSL20H.full_name,
             Effect::UserFile => "Your model file",
         }
     }
@@ -112,30 +124,10 @@ impl GainSetting {
     }
 }
 
-/// One of the study's hyperparameter combinations (ctx x units x lr), in the study's loop order.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Architecture {
-    pub context: u32,
-    pub hidden_size: u32,
-    pub learning_rate: f64,
-}
-
-/// The study's 12 architectures: ctx {44, 66, 88} x units {64, 96} x lr {1e-2, 1e-4}. The Model parameter's
-/// values are fixed by this list so that automation and saved sessions keep their meaning whatever is in
-/// `models/`; value 0 means "the best-scoring model for this effect and gain".
-pub const ARCHITECTURES: [Architecture; 12] = {
-    let contexts = [44, 66, 88];
-    let units = [64, 96];
-    let rates = [1e-2, 1e-4];
-    let mut out = [Architecture { context: 0, hidden_size: 0, learning_rate: 0.0 }; 12];
-    let mut i = 0;
-    while i < 12 {
-        out[i] =
-            Architecture { context: contexts[i / 4], hidden_size: units[(i / 2) % 2], learning_rate: rates[i % 2] };
-        i += 1;
-    }
-    out
-};
+/// The study's 12 architectures (the engine's list). The Model parameter's values are fixed by this list so that
+/// automation and saved sessions keep their meaning whatever is in `models/`; value 0 means "the best-scoring
+/// model for this effect and gain".
+pub const ARCHITECTURES: [Architecture; 12] = STUDY_ARCHITECTURES;
 
 /// Model parameter value for "best available".
 pub const BEST_MODEL: i32 = 0;
@@ -146,23 +138,6 @@ pub const CONDITIONED_MODEL: i32 = ARCHITECTURES.len() as i32 + 1;
 
 /// The largest Model parameter value.
 pub const LAST_MODEL_CHOICE: i32 = CONDITIONED_MODEL;
-
-impl Architecture {
-    pub fn label(&self) -> String {
-        let lr = if self.learning_rate >= 1e-3 {
-            format!("{}", self.learning_rate)
-        } else {
-            format!("{:e}", self.learning_rate)
-        };
-        format!("ctx {} · {} units · lr {lr}", self.context, self.hidden_size)
-    }
-
-    fn matches(&self, model: &EmbeddedModel) -> bool {
-        self.context == model.context
-            && self.hidden_size == model.hidden_size
-            && (self.learning_rate / model.learning_rate - 1.0).abs() < 1e-6
-    }
-}
 
 /// The Model parameter's display text.
 pub fn model_choice_label(value: i32) -> String {
@@ -203,8 +178,12 @@ impl EmbeddedModel {
         is_unstable(self.streaming_esr, self.windowed_esr)
     }
 
+    pub fn architecture(&self) -> Architecture {
+        Architecture { context: self.context, hidden_size: self.hidden_size, learning_rate: self.learning_rate }
+    }
+
     pub fn architecture_label(&self) -> String {
-        Architecture { context: self.context, hidden_size: self.hidden_size, learning_rate: self.learning_rate }.label()
+        self.architecture().label()
     }
 
     /// What the editor shows about this model, in the same form as a user model's facts.
@@ -216,7 +195,7 @@ impl EmbeddedModel {
             format: blackbox_engine::formats::Format::Bbx.name().to_owned(),
             architecture: self.architecture_label(),
             rate: format!("{} Hz", self.sample_rate),
-            knobs: if self.gain == Gain::Conditioned { vec!["Gain".to_owned()] } else { Vec::new() },
+            knobs: self.knobs.iter().map(|k| (*k).to_owned()).collect(),
             stand_in: Some(self.stand_in),
             provenance: self.provenance.to_owned(),
             details: Vec::new(),
@@ -246,7 +225,7 @@ pub fn resolve(models: &[EmbeddedModel], effect: Effect, gain: GainSetting, mode
             && if conditioned_only {
                 m.gain == Gain::Conditioned
             } else {
-                gain.matches(m.gain) && architecture.is_none_or(|a| a.matches(m))
+                gain.matches(m.gain) && architecture.is_none_or(|a| a.same_as(&m.architecture()))
             }
     });
     // Stable models first, then the lowest error; a fixed-gain model beats a conditioned one on a tie.
@@ -278,6 +257,7 @@ mod tests {
             provenance: "",
             streaming_esr: Some(streaming),
             windowed_esr: Some(windowed),
+            knobs: &[],
             loudness: &[],
         }
     }

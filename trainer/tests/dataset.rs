@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use blackbox_engine::model::Gain;
 use blackbox_trainer::audio::write_mono_24;
 use blackbox_trainer::dataset::{
+    Device,
     DatasetError, Grid, LoadWarning, Split, TrainSize, WindowConfig, WindowedDataset, dry_path, gain_dir, list_pairs,
     load_gain, wet_path,
 };
@@ -33,7 +34,7 @@ impl Layout {
     }
 
     fn gain(&self, split: Split, gain: Gain) -> PathBuf {
-        gain_dir(&self.data, Grid::Ds340, split, gain)
+        gain_dir(&self.data, &Device::study(Grid::Ds340), split, gain)
     }
 
     fn pair(&self, gain: Gain, name: &str, dry_frames: usize, wet_frames: usize) {
@@ -43,7 +44,7 @@ impl Layout {
     }
 
     fn load(&self) -> Result<blackbox_trainer::dataset::GainRecordings, DatasetError> {
-        load_gain(&self.data, Grid::Ds340, Split::Train, Gain::Low)
+        load_gain(&self.data, &Device::study(Grid::Ds340), Split::Train, Gain::Low)
     }
 }
 
@@ -56,7 +57,7 @@ fn a_missing_data_folder_names_it_and_the_layout() {
     let layout = Layout::new();
     let text = message(layout.load());
     assert!(text.contains(&layout.data.display().to_string()) && text.contains("does not exist"), "{text}");
-    assert!(text.contains("{Train,Test}/{Low,Mid,High}/{Dry/d_NAME.wav, Wet/w_NAME.wav}"), "{text}");
+    assert!(text.contains("{Train,Test}/<setting, e.g. Low>/{Dry/d_NAME.wav, Wet/w_NAME.wav}"), "{text}");
 }
 
 #[test]
@@ -177,7 +178,7 @@ fn songs_load_in_name_order_with_the_wet_files_label() {
         write_mono_24(&dry_path(&dir, name), 44_100, &[value; 30], Some("dry label")).unwrap();
         write_mono_24(&wet_path(&dir, name), 44_100, &[-value; 30], Some("STAND-IN")).unwrap();
     }
-    let recordings = load_gain(&layout.data, Grid::Ds340, Split::Test, Gain::Mid).unwrap();
+    let recordings = load_gain(&layout.data, &Device::study(Grid::Ds340), Split::Test, Gain::Mid).unwrap();
     let names: Vec<_> = recordings.songs.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["Mid", "alpha", "zeta"], "byte order, as a sorted listing");
     assert_eq!(recordings.songs[1].dry[0], 0.25);
@@ -203,8 +204,8 @@ fn too_few_windows_for_the_study_count_is_an_error_with_the_available_count() {
 #[test]
 fn the_conditioned_gain_has_no_folder_of_its_own() {
     let layout = Layout::new();
-    let text = message(load_gain(&layout.data, Grid::Ds340, Split::Train, Gain::Conditioned));
-    assert!(text.contains("conditioned") && text.contains("Low, Mid and High"), "{text}");
+    let text = message(load_gain(&layout.data, &Device::study(Grid::Ds340), Split::Train, Gain::Conditioned));
+    assert!(text.contains("conditioned") && text.contains("every setting"), "{text}");
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use blackbox_engine::model::Gain;
 use blackbox_trainer::dataset::{
+    Device,
     BATCH_SIZE, GainRecordings, Grid, Split, TrainSize, WindowConfig, WindowedDataset, dry_path, gain_dir, load_gain,
     load_training_windows, wet_path,
 };
@@ -26,7 +27,7 @@ fn write_f32(path: &Path, samples: impl Iterator<Item = f32>) {
 fn coded_layout(lengths: &[(&str, usize)]) -> (tempfile::TempDir, PathBuf) {
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("data");
-    let dir = gain_dir(&data, Grid::Ultragain, Split::Train, Gain::High);
+    let dir = gain_dir(&data, &Device::study(Grid::Ultragain), Split::Train, Gain::High);
     let mut sorted = lengths.to_vec();
     sorted.sort();
     let mut offset = 0usize;
@@ -40,7 +41,7 @@ fn coded_layout(lengths: &[(&str, usize)]) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn load(data: &Path) -> GainRecordings {
-    load_gain(data, Grid::Ultragain, Split::Train, Gain::High).unwrap()
+    load_gain(data, &Device::study(Grid::Ultragain), Split::Train, Gain::High).unwrap()
 }
 
 fn index_of(sample: f32) -> usize {
@@ -139,7 +140,7 @@ fn an_epoch_visits_every_training_window_once_in_a_seeded_order() {
 fn summary_reports_the_counts() {
     let (_root, data) = coded_layout(&SONGS);
     let config = WindowConfig { ctx: 88, train: TrainSize::Windows(40), seed: 25 };
-    let (windows, recordings) = load_training_windows(&data, Grid::Ultragain, Gain::High, &config).unwrap();
+    let (windows, recordings) = load_training_windows(&data, &Device::study(Grid::Ultragain), Gain::High, &config).unwrap();
     assert!(recordings.warnings.is_empty());
     let summary = windows.summary();
     let n = TOTAL / 88;
@@ -160,13 +161,13 @@ fn the_shared_ts9_pair_windows_like_the_study() {
     }
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("data");
-    let dir = gain_dir(&data, Grid::Ds340, Split::Train, Gain::Mid);
+    let dir = gain_dir(&data, &Device::study(Grid::Ds340), Split::Train, Gain::Mid);
     for (from, to) in [("dry.wav", dry_path(&dir, "ts9")), ("wet.wav", wet_path(&dir, "ts9"))] {
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(shared.join(from), to).unwrap();
     }
     let config = WindowConfig { train: TrainSize::AllButFraction(0.2), ..WindowConfig::study(88) };
-    let (windows, recordings) = load_training_windows(&data, Grid::Ds340, Gain::Mid, &config).unwrap();
+    let (windows, recordings) = load_training_windows(&data, &Device::study(Grid::Ds340), Gain::Mid, &config).unwrap();
     let song = &recordings.songs[0];
     assert_eq!(windows.len(), song.len() / 88);
     let view = windows.validation();

@@ -8,7 +8,7 @@ use blackbox_engine::model::{Gain, ModelFile, Provenance, TrainingMethod};
 use blackbox_engine::lstm::StreamingLstm;
 use blackbox_engine::windowed::predict_windows;
 use blackbox_trainer::cli::synth::{SynthArgs, run as synth};
-use blackbox_trainer::dataset::{Grid, Song, Split, TrainSize, load_gain};
+use blackbox_trainer::dataset::{Device, Grid, Song, Split, TrainSize, load_gain};
 use blackbox_trainer::grid::{GridRun, JobSettings, cells, run_grid};
 use blackbox_trainer::model::StudyLstm;
 use blackbox_trainer::training::training_device;
@@ -16,7 +16,7 @@ use burn::tensor::{Tensor, TensorData};
 
 fn quick_run(data: &Path, out: &Path, numbers: &[usize]) -> GridRun {
     GridRun {
-        grid: Grid::Ds340,
+        device: Device::study(Grid::Ds340),
         data: data.to_owned(),
         models: out.join("models"),
         reports: out.join("reports"),
@@ -38,6 +38,14 @@ fn quick_run(data: &Path, out: &Path, numbers: &[usize]) -> GridRun {
     }
 }
 
+/// 12 s of training and 8 s of test recordings per setting of the stand-in SD-1, in `<dir>/data`.
+fn stand_in_sd1(dir: &Path, seed: u64) -> std::path::PathBuf {
+    let data = dir.join("data");
+    let args = SynthArgs { grid: Grid::Ds340, out: data.clone(), di: None, seed, train_seconds: Some(12.0), test_seconds: Some(8.0) };
+    synth(args).unwrap();
+    data
+}
+
 /// The binary's `--grid ds340 --quick` with `args`, on `data`, writing to `out`'s models and reports.
 fn trainer_quick(args: &[&str], data: &Path, out: &Path) {
     let status = Command::new(env!("CARGO_BIN_EXE_trainer"))
@@ -57,16 +65,7 @@ fn trainer_quick(args: &[&str], data: &Path, out: &Path) {
 #[test]
 fn a_quick_grid_trains_exports_reports_and_resumes() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    synth(SynthArgs {
-        grid: Grid::Ds340,
-        out: data.clone(),
-        di: None,
-        seed: 3,
-        train_seconds: Some(12.0),
-        test_seconds: Some(8.0),
-    })
-    .unwrap();
+    let data = stand_in_sd1(dir.path(), 3);
 
     let out = dir.path().join("out");
     let run = quick_run(&data, &out, &[0, 2]);
@@ -80,7 +79,7 @@ fn a_quick_grid_trains_exports_reports_and_resumes() {
     assert_eq!((meta.gain, meta.context, meta.hidden_size, meta.model_number), (Gain::Low, 44, 96, Some(2)));
     assert_eq!(meta.epochs_run, 2);
     assert!(matches!(meta.provenance, Provenance::StandIn { .. }), "stand-in data is labelled as such");
-    let test_songs = load_gain(&data, Grid::Ds340, Split::Test, Gain::Low).unwrap().songs;
+    let test_songs = load_gain(&data, &Device::study(Grid::Ds340), Split::Test, Gain::Low).unwrap().songs;
     assert_eq!(meta.test_scores.len(), test_songs.len());
     assert!(meta.test_scores.iter().all(|s| s.windowed_esr.is_some() && s.streaming_esr.is_some() && s.study_esr.is_some()));
 
@@ -172,7 +171,65 @@ fn conditioned_model_is_trained_and_swept(data: &Path, out: &Path) {
     }
     let md = std::fs::read_to_string(reports.join("conditioned/conditioned.md")).unwrap();
     assert!(md.contains("stand-in data") && md.contains("Monotone:") && md.contains("| High | 1.0 |"), "{md}");
+    assert_eq!(meta.knob_names(), vec!["gain".to_owned()]);
+    assert_eq!(meta.recipe.as_ref().map(|r| r.max_epochs), Some(1));
     let csv = std::fs::read_to_string(reports.join("conditioned/conditioned_thd.csv")).unwrap();
     assert_eq!(csv.lines().count(), 22, "a header and 21 knob positions:\n{csv}");
     assert!(std::fs::metadata(reports.join("conditioned/conditioned_thd.png")).unwrap().len() > 500);
+}
+
+/// Any device in the study's layout trains: its own effect and experiment names, setting folders that are not
+/// Low / Mid / High, and a settings.toml whose knob the conditioned model takes as its input.
+#[test]
+fn a_device_of_any_name_with_its_own_settings_trains_a_grid_cell_and_a_conditioned_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = stand_in_sd1(dir.path(), 4);
+    // The stand-in SD-1's Low and High become "Soft" and "Hard" of a device called DS-1 / Mine.
+    let device = data.join("DS-1/Mine");
+    std::fs::create_dir_all(data.join("DS-1")).unwrap();
+    std::fs::rename(data.join("SD-1/DS340"), &device).unwrap();
+    for split in ["Train", "Test"] {
+        std::fs::rename(device.join(split).join("Low"), device.join(split).join("Soft")).unwrap();
+        std::fs::rename(device.join(split).join("High"), device.join(split).join("Hard")).unwrap();
+        std::fs::remove_dir_all(device.join(split).join("Mid")).unwrap();
+    }
+    let out = dir.path().join("out");
+    let trainer = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_trainer"))
+            .args(["--effect", "DS-1", "--experiment", "Mine", "--quick", "--no-predictions", "--epochs", "1"])
+            .args(args)
+            .arg("--data")
+            .arg(&data)
+            .arg("--models")
+            .arg(out.join("models"))
+            .arg("--reports")
+            .arg(out.join("reports"))
+            .output()
+            .unwrap()
+    };
+
+    // Without knob values there is no conditioned model, and the message says where to write them.
+    let refused = trainer(&["--conditioned"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && stderr.contains("settings.toml"), "{stderr}");
+
+    // "Hard" sorts after "Soft" by its knob value, so the second setting's cells are 12 to 23.
+    std::fs::write(device.join("settings.toml"), "[Soft]\ndrive = 0.2\n\n[Hard]\ndrive = 0.9\n").unwrap();
+    let grid = trainer(&["--only", "12"]);
+    assert!(grid.status.success(), "{}", String::from_utf8_lossy(&grid.stderr));
+    let model = ModelFile::load(&out.join("models/DS-1/Mine/model_Hard_64_0.01_44_12.bbx")).unwrap();
+    let meta = &model.metadata;
+    assert_eq!((meta.effect.as_str(), meta.experiment.as_str(), meta.gain.name()), ("DS-1", "Mine", "Hard"));
+    assert!(std::fs::read_to_string(out.join("reports/results.md")).unwrap().contains("model_Hard_64_0.01_44_12"));
+
+    let conditioned = trainer(&["--conditioned"]);
+    assert!(conditioned.status.success(), "{}", String::from_utf8_lossy(&conditioned.stderr));
+    let model = ModelFile::load(&out.join("models/DS-1/Mine/model_Conditioned_64_0.01_88_24_streaming.bbx")).unwrap();
+    assert_eq!((model.metadata.gain, model.weights.input_size), (Gain::Conditioned, 2));
+    assert_eq!(model.metadata.knob_names(), vec!["drive".to_owned()]);
+    for setting in ["Soft_", "Hard_"] {
+        assert!(model.metadata.test_scores.iter().any(|s| s.song.starts_with(setting)), "{:?}", model.metadata.test_scores);
+    }
+    let md = std::fs::read_to_string(out.join("reports/conditioned/conditioned.md")).unwrap();
+    assert!(md.contains("| Hard | 0.9 |"), "{md}");
 }

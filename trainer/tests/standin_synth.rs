@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use blackbox_engine::model::Gain;
 use blackbox_trainer::audio::read_mono;
+use blackbox_trainer::dataset::Device;
 use blackbox_trainer::dataset::layout::{self, Grid, Split};
 use blackbox_trainer::standin::synth::{SynthConfig, build_grid};
 
@@ -30,7 +31,7 @@ fn check_layout(out: &Path, grid: Grid, expect_train: usize, expect_test: usize)
     for (split, expected) in [(Split::Train, expect_train), (Split::Test, expect_test)] {
         let mut dry_of_low: Vec<Vec<f32>> = Vec::new();
         for gain in [Gain::Low, Gain::Mid, Gain::High] {
-            let dir = layout::gain_dir(out, grid, split, gain);
+            let dir = layout::gain_dir(out, &Device::study(grid), split, gain);
             let clip_names = names(&dir);
             assert_eq!(clip_names.len(), expected, "{}", dir.display());
             for (i, name) in clip_names.iter().enumerate() {
@@ -123,6 +124,6 @@ fn di_clips_are_resampled_to_44k1_and_split_into_train_and_test() {
         "{report:?}"
     );
     check_layout(&out, Grid::Ds340, 1, 1);
-    let test_dir = layout::gain_dir(&out, Grid::Ds340, Split::Test, Gain::Mid);
+    let test_dir = layout::gain_dir(&out, &Device::study(Grid::Ds340), Split::Test, Gain::Mid);
     assert_eq!(names(&test_dir), ["Guitar_DI"]);
 }

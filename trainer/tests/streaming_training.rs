@@ -28,7 +28,7 @@ fn take(seed: u64, len: usize) -> SegmentSource {
             (4.0 * low).tanh() * 0.5
         })
         .collect();
-    SegmentSource { dry, wet, conditioning: None }
+    SegmentSource { dry, wet, conditioning: Vec::new() }
 }
 
 #[test]
@@ -56,9 +56,9 @@ fn streaming_training_learns_a_circuit_with_memory() {
 #[test]
 fn a_conditioned_dataset_feeds_the_knob_as_a_second_input() {
     let mut low = take(3, 10_000);
-    low.conditioning = Some(0.0);
+    low.conditioning = vec![0.0];
     let mut high = take(4, 10_000);
-    high.conditioning = Some(1.0);
+    high.conditioning = vec![1.0];
     let config = SegmentConfig { segment: 1_000, warmup: 100, train_fraction: 0.5, seed: 25 };
     let data = SegmentedDataset::new(vec![low, high], &config).unwrap();
     assert_eq!(data.inputs(), 2);

@@ -18,6 +18,15 @@ pub(super) fn info(file: &ModelFile) -> ModelInfo {
         ("Trained on".to_owned(), m.provenance.summary()),
         ("Recipe".to_owned(), format!("{:?}, context {}, lr {}, {} epochs", m.method, m.context, m.learning_rate, m.epochs_run)),
     ];
+    if let Some(r) = &m.recipe {
+        details.push((
+            "Training run".to_owned(),
+            format!(
+                "seed {}, up to {} epochs, patience {}, batches of {}, {}",
+                r.seed, r.max_epochs, r.patience, r.batch_size, r.training_share
+            ),
+        ));
+    }
     if let Provenance::Capture(c) = &m.provenance {
         details.push(("Latency".to_owned(), format!("{} samples, by {}", c.latency_samples, c.latency_method)));
         details.push(("Recordings".to_owned(), c.takes.join("; ")));
@@ -35,11 +44,7 @@ pub(super) fn info(file: &ModelFile) -> ModelInfo {
         parameters: network.parameter_count(),
         sample_rate: m.sample_rate,
         rate_source: RateSource::File,
-        knobs: match &m.provenance {
-            Provenance::Capture(c) => c.knobs.clone(),
-            _ if m.gain == Gain::Conditioned => vec!["Gain".to_owned()],
-            _ => Vec::new(),
-        },
+        knobs: m.knob_names(),
         details,
     }
 }

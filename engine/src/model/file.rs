@@ -3,10 +3,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::legacy::ModelFileV1;
 use super::{LstmWeights, ModelError, ModelMetadata};
 
 pub const MAGIC: [u8; 8] = *b"BLKBOXM\0";
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
+/// Version 1 files (before knob names and the recipe) are still read.
+const OLDEST_VERSION: u16 = 1;
 /// A hidden-1024 model is ~17 MB; nothing legitimate comes near this bound.
 pub const MAX_PAYLOAD_BYTES: usize = 64 << 20;
 const HEADER_BYTES: usize = 18;
@@ -51,7 +54,7 @@ impl ModelFile {
             return Err(ModelError::Truncated { expected: HEADER_BYTES, found: bytes.len() });
         }
         let version = u16::from_le_bytes([bytes[8], bytes[9]]);
-        if version != FORMAT_VERSION {
+        if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&version) {
             return Err(ModelError::UnsupportedVersion { found: version, supported: FORMAT_VERSION });
         }
         let length = u32::from_le_bytes([bytes[10], bytes[11], bytes[12], bytes[13]]) as usize;
@@ -70,8 +73,12 @@ impl ModelFile {
         if computed != stored {
             return Err(ModelError::Checksum { stored, computed });
         }
-        let (model, used): (ModelFile, usize) = bincode::serde::decode_from_slice(payload, bincode_config())
-            .map_err(|e| ModelError::Decode(e.to_string()))?;
+        let decoded = if version == FORMAT_VERSION {
+            bincode::serde::decode_from_slice(payload, bincode_config())
+        } else {
+            bincode::serde::decode_from_slice::<ModelFileV1, _>(payload, bincode_config()).map(|(m, n)| (m.into(), n))
+        };
+        let (model, used): (ModelFile, usize) = decoded.map_err(|e| ModelError::Decode(e.to_string()))?;
         if used != payload.len() {
             return Err(ModelError::Decode(format!("{} bytes left over after the model", payload.len() - used)));
         }

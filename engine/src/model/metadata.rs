@@ -1,44 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::ModelError;
-
-/// Which drive setting a model reproduces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Gain {
-    Low,
-    Mid,
-    High,
-    /// One model for every setting: its second input is the gain knob in [0, 1] (Low 0, Mid 0.5, High 1).
-    Conditioned,
-    /// A device captured at one setting, outside the study's three (`trainer fit` with one recording).
-    Single,
-}
-
-impl Gain {
-    pub const FIXED: [Gain; 3] = [Gain::Low, Gain::Mid, Gain::High];
-
-    /// The study's folder and file-name spelling.
-    pub fn name(self) -> &'static str {
-        match self {
-            Gain::Low => "Low",
-            Gain::Mid => "Mid",
-            Gain::High => "High",
-            Gain::Conditioned => "Conditioned",
-            Gain::Single => "Single",
-        }
-    }
-
-    /// Position of a study setting on the conditioning knob; `None` for the conditioned model itself and for a
-    /// capture outside the study.
-    pub fn knob(self) -> Option<f32> {
-        match self {
-            Gain::Low => Some(0.0),
-            Gain::Mid => Some(0.5),
-            Gain::High => Some(1.0),
-            Gain::Conditioned | Gain::Single => None,
-        }
-    }
-}
+use super::{Gain, ModelError};
 
 /// How a model was trained; decides whether it can be trusted when streamed (see issue 6 and the README).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,9 +109,43 @@ pub struct ModelMetadata {
     pub test_scores: Vec<SongScore>,
     /// Free-form version string of the program that wrote the file.
     pub written_by: String,
+    /// The knobs a conditioned model takes after the audio, in input order (e.g. `["gain"]`); empty otherwise.
+    pub knobs: Vec<String>,
+    /// What the training run was asked to do; `None` for files written before it was recorded.
+    pub recipe: Option<TrainingRecipe>,
+}
+
+/// How a model was trained beyond its architecture, so that a model trained on a few thousand windows for a
+/// smoke test does not pass for a full one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainingRecipe {
+    /// Seeds the split, the initial weights and the batch order.
+    pub seed: u64,
+    pub max_epochs: u32,
+    /// Epochs without a better validation ESR before training stops.
+    pub patience: u32,
+    /// Windows (windowed) or 1 s segments (streaming) per batch.
+    pub batch_size: u32,
+    /// How much of the recordings trained, in words, e.g. "74862 windows (80 % if fewer)".
+    pub training_share: String,
 }
 
 impl ModelMetadata {
+    /// The names of a conditioned model's knobs, in input order. Files written before knobs were named: the
+    /// capture's own list, or the study's gain knob.
+    pub fn knob_names(&self) -> Vec<String> {
+        if self.gain != Gain::Conditioned {
+            return Vec::new();
+        }
+        if !self.knobs.is_empty() {
+            return self.knobs.clone();
+        }
+        match &self.provenance {
+            Provenance::Capture(c) if !c.knobs.is_empty() => c.knobs.clone(),
+            _ => vec![super::STUDY_KNOB.to_owned()],
+        }
+    }
+
     /// Mean streaming ESR over the test songs, if every song has one.
     pub fn mean_streaming_esr(&self) -> Option<f32> {
         mean(self.test_scores.iter().map(|s| s.streaming_esr))
@@ -165,6 +161,12 @@ impl ModelMetadata {
             return Err(ModelError::invalid(format!(
                 "metadata says hidden size {} but the weights have {hidden_size}",
                 self.hidden_size
+            )));
+        }
+        if self.gain == Gain::Conditioned && !self.knobs.is_empty() && self.knobs.len() + 1 != input_size {
+            return Err(ModelError::invalid(format!(
+                "the model names {} knobs but the weights take {input_size} inputs",
+                self.knobs.len()
             )));
         }
         let conditioned = self.gain == Gain::Conditioned;

@@ -50,8 +50,6 @@ pub enum CaptureError {
     BadOutputSpec(String),
     #[error("the outputs name different knobs ({0}); every output of one capture sets the same knobs")]
     KnobMismatch(String),
-    #[error("{0} knobs given; a captured model takes at most one knob for now (its second input)")]
-    TooManyKnobs(usize),
     #[error("two outputs have the same knob settings ({0}): each must be a different setting")]
     DuplicateSetting(String),
 }

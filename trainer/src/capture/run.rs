@@ -6,7 +6,9 @@ use anyhow::Context;
 use blackbox_engine::resample::resample_clip;
 use blackbox_engine::lstm::StreamingLstm;
 use blackbox_engine::metrics::Metrics;
-use blackbox_engine::model::{CaptureFacts, Gain, ModelFile, ModelMetadata, Provenance, SongScore, TrainingMethod};
+use blackbox_engine::model::{
+    CaptureFacts, Gain, ModelFile, ModelMetadata, Provenance, SongScore, TrainingMethod, TrainingRecipe,
+};
 use indicatif::ProgressBar;
 
 use super::error::CaptureError;
@@ -116,7 +118,7 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
         }
     }
     let knob_names: Vec<String> = run.outputs[0].knobs.iter().map(|(n, _)| n.clone()).collect();
-    let knob_of = |i: usize| run.outputs[i].knobs.first().map(|(_, v)| *v);
+    let knob_of = |i: usize| -> Vec<f32> { run.outputs[i].knobs.iter().map(|(_, v)| *v).collect() };
     let rate = takes[0].rate;
     let stem = slug(&run.name);
 
@@ -167,7 +169,7 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
         .enumerate()
         .map(|(i, take)| {
             let mut lstm = StreamingLstm::new(&outcome.weights);
-            lstm.set_conditioning(&knob_of(i).map(|k| vec![k]).unwrap_or_default());
+            lstm.set_conditioning(&knob_of(i));
             let mut out = vec![0.0f32; take.dry.len()];
             lstm.process_block(&take.dry, &mut out);
             out
@@ -256,6 +258,14 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
                 })
                 .collect(),
             written_by: format!("blackbox-trainer {}", env!("CARGO_PKG_VERSION")),
+            knobs: knob_names.clone(),
+            recipe: Some(TrainingRecipe {
+                seed: run.recipe.seed,
+                max_epochs: run.recipe.max_epochs as u32,
+                patience: run.recipe.patience as u32,
+                batch_size: SEGMENTS_PER_BATCH as u32,
+                training_share: "every take's training section (in 1 s segments)".to_owned(),
+            }),
         },
         weights: outcome.weights.clone(),
     };

@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use blackbox_engine::model::TrainingMethod;
 
-use crate::dataset::{Grid, STUDY_SPLIT_SEED, STUDY_TRAIN_WINDOWS, TrainSize};
+use super::device::DeviceArgs;
+use crate::dataset::{Device, STUDY_SPLIT_SEED, STUDY_TRAIN_WINDOWS, TrainSize};
 use crate::grid::{
-    ConditionedRun, GridCell, GridRun, JobSettings, cells, model_progress_bar, run_conditioned, run_grid,
+    ConditionedRun, GridCell, GridRun, JobSettings, cells_for, model_progress_bar, run_conditioned, run_grid,
 };
 
 /// Cells a `--quick` run trains: the three cheapest (ctx 44), both learning rates and both sizes.
@@ -21,18 +21,19 @@ const PATIENCE: usize = 15;
 
 #[derive(Debug, clap::Args)]
 pub struct GridArgs {
-    /// Which of the study's experiments: ds340 (Boss SD-1) or ultragain (Marshall DSL20H preamp).
-    #[arg(long, value_enum)]
-    pub grid: Option<Grid>,
-    /// Recordings in the study's layout (<data>/<effect>/<experiment>/{Train,Test}/{Low,Mid,High}/{Dry,Wet}).
-    /// Default: data/, where procedural stand-in recordings are synthesised first if the grid's folder is absent.
+    #[command(flatten)]
+    pub device: DeviceArgs,
+    /// Recordings in the study's layout (<data>/<effect>/<experiment>/{Train,Test}/<setting>/{Dry,Wet}).
+    /// Default: data/, where procedural stand-in recordings are synthesised first if a study grid's folder is
+    /// absent.
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// Where finished models go (as <models>/<effect>/<experiment>/model_*.bbx). Default: models, or
     /// target/quick/models with --quick.
     #[arg(long)]
     pub models: Option<PathBuf>,
-    /// Where reports go. Default: reports/<grid>, or target/quick/reports/<grid> with --quick.
+    /// Where reports go. Default: reports/<grid> (reports/<effect>-<experiment> for other devices), under
+    /// target/quick/ with --quick.
     #[arg(long)]
     pub reports: Option<PathBuf>,
     /// How to train: `windowed` (the study's isolated windows from zero state) or `streaming` (1 s segments with
@@ -40,9 +41,9 @@ pub struct GridArgs {
     /// beside the windowed ones with a `_streaming` suffix, and their grid report goes to <reports>/streaming.
     #[arg(long, value_enum, default_value_t = Method::Windowed)]
     pub method: Method,
-    /// Train the gain-conditioned model instead of grid cells: one LSTM with the gain knob as a second input,
-    /// trained by streaming on the Low, Mid and High recordings together; its report goes to
-    /// <reports>/conditioned.
+    /// Train the conditioned model instead of grid cells: one LSTM with the knobs as extra inputs (the study's
+    /// gain knob, or the knobs of settings.toml), trained by streaming on every setting's recordings together;
+    /// its report goes to <reports>/conditioned.
     #[arg(long)]
     pub conditioned: bool,
     /// The conditioned model's context (its truncation length).
@@ -54,13 +55,13 @@ pub struct GridArgs {
     /// The conditioned model's learning rate.
     #[arg(long, default_value_t = 0.01, requires = "conditioned")]
     pub lr: f64,
-    /// Train only these model numbers (0-35, the study's order), e.g. --only 0,1,35.
+    /// Train only these model numbers (0-35 for three settings, in the study's order), e.g. --only 0,1,35.
     #[arg(long, value_delimiter = ',')]
     pub only: Option<Vec<usize>>,
-    /// Maximum epochs per model. Default: the study's (100 for ds340, 200 for ultragain).
+    /// Maximum epochs per model. Default: the study's (100 for ds340, 200 for ultragain; 100 for other devices).
     #[arg(long)]
     pub epochs: Option<usize>,
-    /// Training windows per gain (the study kept 74,862 for every ctx); the rest validate.
+    /// Training windows per setting (the study kept 74,862 for every ctx); the rest validate.
     #[arg(long)]
     pub train_windows: Option<usize>,
     /// Validate on at most this many windows per epoch (default: all that are not training windows).
@@ -92,11 +93,14 @@ impl From<Method> for TrainingMethod {
     }
 }
 
-/// `data/`, with the procedural stand-in recordings `trainer synth` makes written there first if the grid's
+/// `data/`, with the procedural stand-in recordings `trainer synth` makes written there first if a study grid's
 /// folder does not exist yet: a fresh clone can train and report without any recordings.
-fn default_data(grid: Grid) -> anyhow::Result<PathBuf> {
+fn default_data(device: &Device) -> anyhow::Result<PathBuf> {
     let data = PathBuf::from("data");
-    if !data.join(grid.effect()).join(grid.experiment()).exists() {
+    let Some(grid) = device.preset() else {
+        return Ok(data);
+    };
+    if !device.dir(&data).exists() {
         println!("no recordings in data/{}/{}: synthesising procedural stand-in data there first", grid.effect(), grid.experiment());
         super::synth::run(super::synth::SynthArgs {
             grid,
@@ -111,9 +115,13 @@ fn default_data(grid: Grid) -> anyhow::Result<PathBuf> {
 }
 
 pub fn run(args: GridArgs) -> anyhow::Result<()> {
-    let grid = args.grid.context("say which grid to train: --grid ds340 or --grid ultragain")?;
+    let device = args.device.device()?;
     let quick = args.quick;
-    let all = cells();
+    let data = match args.data {
+        Some(data) => data,
+        None => default_data(&device)?,
+    };
+    let all = cells_for(&device.settings(&data)?);
     let selected: Vec<GridCell> = match (&args.only, quick) {
         (Some(only), _) => {
             if let Some(bad) = only.iter().find(|&&n| n >= all.len()) {
@@ -121,22 +129,17 @@ pub fn run(args: GridArgs) -> anyhow::Result<()> {
             }
             all.iter().filter(|c| only.contains(&c.number)).copied().collect()
         }
-        (None, true) => QUICK_CELLS.iter().map(|&n| all[n]).collect(),
+        (None, true) => QUICK_CELLS.iter().filter_map(|&n| all.get(n).copied()).collect(),
         (None, false) => all.clone(),
     };
     let base = if quick { PathBuf::from("target/quick") } else { PathBuf::new() };
     let models = args.models.unwrap_or_else(|| base.join("models"));
-    let reports = args.reports.unwrap_or_else(|| base.join("reports").join(grid.name()));
+    let reports = args.reports.unwrap_or_else(|| base.join("reports").join(device.short_name()));
     let train_windows = args.train_windows.unwrap_or(if quick { QUICK_TRAIN_WINDOWS } else { STUDY_TRAIN_WINDOWS });
     let validation_windows = args.validation_windows.or(quick.then_some(QUICK_VALIDATION_WINDOWS));
-
-    let data = match args.data {
-        Some(data) => data,
-        None => default_data(grid)?,
-    };
     let settings = JobSettings {
-        effect: grid.effect().to_owned(),
-        experiment: grid.experiment().to_owned(),
+        effect: device.effect.clone(),
+        experiment: device.experiment.clone(),
         method: args.method.into(),
         // An explicit --train-windows is held to; the study's default gives way to 80 / 20 on short recordings.
         train_size: match args.train_windows {
@@ -144,7 +147,7 @@ pub fn run(args: GridArgs) -> anyhow::Result<()> {
             None => TrainSize::WindowsOrFraction { windows: train_windows, fraction: 0.2 },
         },
         validation_windows,
-        max_epochs: args.epochs.unwrap_or(if quick { QUICK_EPOCHS } else { grid.max_epochs() }),
+        max_epochs: args.epochs.unwrap_or(if quick { QUICK_EPOCHS } else { device.max_epochs() }),
         patience: PATIENCE,
         seed: STUDY_SPLIT_SEED,
         eval_threads: std::thread::available_parallelism().map_or(1, |n| n.get()).div_ceil(args.jobs.max(1)),
@@ -153,7 +156,7 @@ pub fn run(args: GridArgs) -> anyhow::Result<()> {
     let test_seconds = quick.then_some(QUICK_TEST_SECONDS);
     if args.conditioned {
         let run = ConditionedRun {
-            grid,
+            device,
             data,
             models,
             reports,
@@ -169,11 +172,12 @@ pub fn run(args: GridArgs) -> anyhow::Result<()> {
         println!("{}: {} epochs; report in {}", result.name, result.epochs_run, files.markdown.display());
         return Ok(());
     }
-    let run = GridRun { grid, data, models, reports: reports.clone(), cells: selected, settings, jobs: args.jobs, test_seconds };
+    let name = device.short_name();
+    let run = GridRun { device, data, models, reports: reports.clone(), cells: selected, settings, jobs: args.jobs, test_seconds };
     let summary = run_grid(&run)?;
     println!(
         "{} ({:?}): {} trained, {} already finished, {} failed; reports in {}",
-        grid.name(),
+        name,
         args.method,
         summary.trained.len(),
         summary.skipped.len(),

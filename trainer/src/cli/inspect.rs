@@ -2,17 +2,13 @@
 
 use std::path::PathBuf;
 
-use blackbox_engine::model::Gain;
-
-use crate::dataset::{
-    GainRecordings, Grid, STUDY_SPLIT_SEED, Split, TrainSize, WindowConfig, WindowedDataset, load_gain,
-};
+use super::device::DeviceArgs;
+use crate::dataset::{GainRecordings, STUDY_SPLIT_SEED, Split, TrainSize, WindowConfig, WindowedDataset, load_gain};
 
 #[derive(Debug, clap::Args)]
 pub struct InspectArgs {
-    /// Which of the study's experiments to look at.
-    #[arg(long, value_enum)]
-    pub grid: Grid,
+    #[command(flatten)]
+    pub device: DeviceArgs,
     /// The data folder holding `<effect>/<experiment>/{Train,Test}/...`.
     #[arg(long, default_value = "data")]
     pub data: PathBuf,
@@ -33,16 +29,26 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
         None => TrainSize::Windows(args.train_windows),
     };
     let config = WindowConfig { ctx: args.ctx, train, seed: STUDY_SPLIT_SEED };
-    let grid = args.grid;
+    let device = args.device.device()?;
     // A wrong --data would otherwise be reported once per folder.
     crate::dataset::require_folder(&args.data)?;
-    println!("{grid} ({}/{}) in {}", grid.effect(), grid.experiment(), args.data.display());
+    println!("{} in {}", device.label(), args.data.display());
+    let settings = device.settings(&args.data)?;
+    match device.knobs(&args.data, &settings) {
+        Ok(Some(table)) => {
+            let knobs = |s| table.values(s).iter().map(|v| format!("{v:.2}")).collect::<Vec<_>>().join(", ");
+            let each: Vec<String> = settings.iter().map(|s| format!("{} ({})", s.name(), knobs(s))).collect();
+            println!("knobs {}: {}", table.knobs.join(", "), each.join("; "));
+        }
+        Ok(None) => println!("settings {} (no settings.toml: no conditioned model)", names(&settings)),
+        Err(error) => println!("error: {error}"),
+    }
     // Every folder is reported before giving up, so one run shows all that is wrong with a data set.
     let mut problems = 0;
-    for gain in Gain::FIXED {
+    for &gain in &settings {
         for split in [Split::Train, Split::Test] {
             println!("\n{split}/{}", gain.name());
-            match load_gain(&args.data, grid, split, gain) {
+            match load_gain(&args.data, &device, split, gain) {
                 Ok(recordings) => {
                     print_songs(&recordings);
                     if split == Split::Train {
@@ -66,6 +72,10 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
         anyhow::bail!("{problems} problem(s) in {}; see the errors above", args.data.display());
     }
     Ok(())
+}
+
+fn names(settings: &[blackbox_engine::model::Gain]) -> String {
+    settings.iter().map(|s| s.name().to_owned()).collect::<Vec<_>>().join(", ")
 }
 
 fn print_songs(recordings: &GainRecordings) {

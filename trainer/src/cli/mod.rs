@@ -1,9 +1,11 @@
-//! The `trainer` command line: `trainer --grid NAME [...]` trains a grid; subcommands do the rest.
+//! The `trainer` command line: `trainer --grid NAME [...]` (or `--effect E --experiment X`) trains a grid;
+//! subcommands do the rest.
 
 use clap::{Parser, Subcommand};
 
 pub mod bench;
 pub mod capture_signal;
+pub mod device;
 pub mod export;
 pub mod fit;
 pub mod grid;
@@ -25,7 +27,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List each gain's songs, durations, stand-in labels and window counts in a data folder.
+    /// List each setting's songs, durations, stand-in labels and window counts in a data folder.
     Inspect(inspect::InspectArgs),
     /// Time one seed epoch of the study's model on one thread (ctx 88 / hidden 96 and ctx 44 / hidden 64).
     Bench(bench::BenchArgs),

@@ -49,12 +49,20 @@ pub enum DatasetError {
     NotEnoughSegments { available: usize, seconds: f64 },
     #[error("some takes have a gain input and some have none; a model has one input layout")]
     MixedConditioning,
-    #[error("the conditioned model has no folder of its own; it trains on the Low, Mid and High folders together")]
+    #[error("the conditioned model has no folder of its own; it trains on every setting's folder together")]
     ConditionedHasNoFolder,
     #[error("the context size is 0; a window needs at least one sample")]
     ZeroContext,
     #[error("validation fraction {0} is outside (0, 1)")]
     ValidationFraction(f64),
+    #[error("the {what} name \"{name}\" is not a folder name; give the folder's own name, without slashes")]
+    BadDeviceName { what: &'static str, name: String },
+    #[error("{path}: {reason}")]
+    BadSetting { path: PathBuf, reason: String },
+    #[error("{path} holds no setting folders; put each setting's recordings in <setting>/{{Dry,Wet}} there")]
+    NoSettings { path: PathBuf },
+    #[error("{path} cannot be used: {reason}")]
+    BadSettingsFile { path: PathBuf, reason: String },
     #[error(transparent)]
     Wav(#[from] WavError),
 }

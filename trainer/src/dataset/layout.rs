@@ -1,17 +1,20 @@
 //! The study's folder layout, which `trainer synth` writes and users' own recordings follow:
-//! `<data>/<effect>/<experiment>/{Train,Test}/{Low,Mid,High}/{Dry/d_NAME.wav, Wet/w_NAME.wav}`.
+//! `<data>/<effect>/<experiment>/{Train,Test}/<setting>/{Dry/d_NAME.wav, Wet/w_NAME.wav}`, where the study's
+//! settings are Low, Mid and High and any other device's are whatever its folders are called.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use blackbox_engine::model::Gain;
+use blackbox_engine::model::{DSL20H, Gain, SD1, StudyDevice};
+
+use super::Device;
 
 /// The study recorded everything at 44.1 kHz; models are trained and shipped at this rate.
 pub const SAMPLE_RATE: u32 = 44_100;
 
 /// The layout as a user should read it in an error message.
 pub const LAYOUT_HINT: &str =
-    "<data>/<effect>/<experiment>/{Train,Test}/{Low,Mid,High}/{Dry/d_NAME.wav, Wet/w_NAME.wav}";
+    "<data>/<effect>/<experiment>/{Train,Test}/<setting, e.g. Low>/{Dry/d_NAME.wav, Wet/w_NAME.wav}";
 
 /// One of the study's two experiments: an effect, its recordings and its training budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -25,37 +28,32 @@ pub enum Grid {
 impl Grid {
     pub const ALL: [Grid; 2] = [Grid::Ds340, Grid::Ultragain];
 
+    /// The engine's description of the study's device: folders, full name, epoch cap.
+    pub fn study_device(self) -> StudyDevice {
+        match self {
+            Grid::Ds340 => SD1,
+            Grid::Ultragain => DSL20H,
+        }
+    }
+
     /// The effect folder.
     pub fn effect(self) -> &'static str {
-        match self {
-            Grid::Ds340 => "SD-1",
-            Grid::Ultragain => "DSL20HPreamp",
-        }
+        self.study_device().effect
     }
 
     /// The experiment folder inside the effect folder.
     pub fn experiment(self) -> &'static str {
-        match self {
-            Grid::Ds340 => "DS340",
-            Grid::Ultragain => "UltraGain",
-        }
+        self.study_device().experiment
     }
 
-    /// The study's epoch cap: 100 for the SD-1; 200 for the DSL20H, raised because slow SD-1 models had hit
-    /// the cap before converging.
+    /// The study's epoch cap (see [`StudyDevice::max_epochs`]).
     pub fn max_epochs(self) -> usize {
-        match self {
-            Grid::Ds340 => 100,
-            Grid::Ultragain => 200,
-        }
+        self.study_device().max_epochs
     }
 
     /// The command-line spelling.
     pub fn name(self) -> &'static str {
-        match self {
-            Grid::Ds340 => "ds340",
-            Grid::Ultragain => "ultragain",
-        }
+        self.study_device().preset
     }
 }
 
@@ -90,10 +88,10 @@ impl fmt::Display for Split {
 
 /// The folder holding one gain's `Dry` and `Wet` folders.
 ///
-/// `Gain::Conditioned` has no folder of its own (it trains on all three); its path names a folder that does not
-/// exist, which the loader reports as such.
-pub fn gain_dir(data: &Path, grid: Grid, split: Split, gain: Gain) -> PathBuf {
-    data.join(grid.effect()).join(grid.experiment()).join(split.name()).join(gain.name())
+/// `Gain::Conditioned` has no folder of its own (it trains on every setting); its path names a folder that does
+/// not exist, which the loader reports as such.
+pub fn gain_dir(data: &Path, device: &Device, split: Split, gain: Gain) -> PathBuf {
+    device.dir(data).join(split.name()).join(gain.name())
 }
 
 /// `gain_dir/Dry/d_{name}.wav`
@@ -112,9 +110,9 @@ mod tests {
 
     #[test]
     fn gain_dir_follows_the_study_layout() {
-        let dir = gain_dir(Path::new("data"), Grid::Ds340, Split::Train, Gain::Low);
+        let dir = gain_dir(Path::new("data"), &Device::study(Grid::Ds340), Split::Train, Gain::Low);
         assert_eq!(dir, Path::new("data/SD-1/DS340/Train/Low"));
-        let dir = gain_dir(Path::new("data"), Grid::Ultragain, Split::Test, Gain::High);
+        let dir = gain_dir(Path::new("data"), &Device::study(Grid::Ultragain), Split::Test, Gain::High);
         assert_eq!(dir, Path::new("data/DSL20HPreamp/UltraGain/Test/High"));
     }
 

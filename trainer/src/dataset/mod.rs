@@ -2,12 +2,15 @@
 //!
 //! The files follow the data: `layout` (where recordings live) -> `pairs` (which takes a gain folder holds) ->
 //! `songs` (checked audio) -> `windowed` + `split` (the study's windows and train/validation split) -> `view`
-//! (shuffled batches per epoch). `load` ties them together by grid, split and gain.
+//! (shuffled batches per epoch). `load` ties them together by device, split and setting; `device` and `knobs` say which settings a device
+//! has and where each sits on its knobs.
 //!
 //! Nothing here prints: recoverable oddities (a few samples trimmed off a pair) come back as [`LoadWarning`]s in
 //! [`GainRecordings::warnings`], so callers decide where they go.
 
+mod device;
 mod error;
+mod knobs;
 pub mod layout;
 mod load;
 mod pairs;
@@ -17,7 +20,9 @@ mod split;
 mod view;
 mod windowed;
 
+pub use device::Device;
 pub use error::DatasetError;
+pub use knobs::KnobTable;
 pub use layout::{Grid, SAMPLE_RATE, Split, dry_path, gain_dir, wet_path};
 pub use load::{load_gain, load_training_windows};
 pub use pairs::{PairPaths, list_pairs, require_folder};

@@ -26,12 +26,21 @@ pub struct SegmentConfig {
     pub seed: u64,
 }
 
-/// One take with the value of its conditioning input (none for a fixed-gain model).
+/// One take with the values of its conditioning inputs, one per knob (empty for a model of one setting).
 #[derive(Clone, Debug)]
 pub struct SegmentSource {
     pub dry: Vec<f32>,
     pub wet: Vec<f32>,
-    pub conditioning: Option<f32>,
+    pub conditioning: Vec<f32>,
+}
+
+/// The inputs per step every take agrees on (audio plus its knobs), or `MixedConditioning`.
+fn inputs_of<'a>(mut sources: impl Iterator<Item = &'a SegmentSource>) -> Result<usize, DatasetError> {
+    let knobs = sources.next().map_or(0, |s| s.conditioning.len());
+    if sources.any(|s| s.conditioning.len() != knobs) {
+        return Err(DatasetError::MixedConditioning);
+    }
+    Ok(1 + knobs)
 }
 
 /// Where a segment lies: its take, and the first scored sample (its warm-up is the `warmup` samples before).
@@ -88,12 +97,9 @@ pub struct SegmentedDataset {
 }
 
 impl SegmentedDataset {
-    /// Cuts every take and splits the segments. Takes must agree on having a conditioning input or not.
+    /// Cuts every take and splits the segments. Takes must agree on their number of conditioning inputs.
     pub fn new(sources: Vec<SegmentSource>, config: &SegmentConfig) -> Result<Self, DatasetError> {
-        let conditioned = sources.iter().filter(|s| s.conditioning.is_some()).count();
-        if conditioned != 0 && conditioned != sources.len() {
-            return Err(DatasetError::MixedConditioning);
-        }
+        let inputs = inputs_of(sources.iter())?;
         if config.segment == 0 {
             return Err(DatasetError::ZeroContext);
         }
@@ -120,7 +126,7 @@ impl SegmentedDataset {
         // In recording order, so a batch reads neighbouring audio and a capped validation is still a fair sample.
         train.sort_by_key(|s| (s.source, s.start));
         validation.sort_by_key(|s| (s.source, s.start));
-        Ok(SegmentedDataset { sources, config: *config, inputs: if conditioned > 0 { 2 } else { 1 }, train, validation })
+        Ok(SegmentedDataset { sources, config: *config, inputs, train, validation })
     }
 
     /// Fixed sections instead of a drawn split: every segment of `train` trains and every segment of
@@ -131,10 +137,7 @@ impl SegmentedDataset {
         validation: Vec<SegmentSource>,
         config: &SegmentConfig,
     ) -> Result<Self, DatasetError> {
-        let conditioned = train.iter().chain(&validation).filter(|s| s.conditioning.is_some()).count();
-        if conditioned != 0 && conditioned != train.len() + validation.len() {
-            return Err(DatasetError::MixedConditioning);
-        }
+        let inputs = inputs_of(train.iter().chain(&validation))?;
         if config.segment == 0 {
             return Err(DatasetError::ZeroContext);
         }
@@ -158,7 +161,7 @@ impl SegmentedDataset {
                 seconds: (config.segment + config.warmup) as f64 / f64::from(super::SAMPLE_RATE),
             });
         }
-        Ok(SegmentedDataset { sources, config: *config, inputs: if conditioned > 0 { 2 } else { 1 }, train, validation })
+        Ok(SegmentedDataset { sources, config: *config, inputs, train, validation })
     }
 
     pub fn inputs(&self) -> usize {
@@ -208,9 +211,7 @@ impl SegmentedDataset {
             let from = segment.start - warmup;
             for &sample in &source.dry[from..segment.start + scored] {
                 x.push(sample);
-                if let Some(knob) = source.conditioning {
-                    x.push(knob);
-                }
+                x.extend_from_slice(&source.conditioning);
             }
             y.extend_from_slice(&source.wet[segment.start..segment.start + scored]);
             wet_before.push(source.wet[segment.start - 1]);
@@ -238,7 +239,11 @@ mod tests {
     use super::*;
 
     fn source(len: usize, knob: Option<f32>) -> SegmentSource {
-        SegmentSource { dry: (0..len).map(|i| i as f32).collect(), wet: (0..len).map(|i| -(i as f32)).collect(), conditioning: knob }
+        SegmentSource {
+            dry: (0..len).map(|i| i as f32).collect(),
+            wet: (0..len).map(|i| -(i as f32)).collect(),
+            conditioning: knob.into_iter().collect(),
+        }
     }
 
     fn config() -> SegmentConfig {

@@ -39,6 +39,17 @@ pub(super) enum SplitShortfall {
 }
 
 impl TrainSize {
+    /// In words, for a model's recorded recipe: "74862 windows (all but 20 % if fewer)".
+    pub fn describe(self) -> String {
+        match self {
+            TrainSize::Windows(n) => format!("{n} windows"),
+            TrainSize::AllButFraction(f) => format!("all but {:.0} %", f * 100.0),
+            TrainSize::WindowsOrFraction { windows, fraction } => {
+                format!("{windows} windows (all but {:.0} % if fewer)", fraction * 100.0)
+            }
+        }
+    }
+
     /// The share of `available` windows that trains; streaming training keeps the same share of its segments,
     /// so both methods learn from the same amount of audio.
     pub fn train_fraction(self, available: usize) -> Option<f64> {

@@ -1,14 +1,9 @@
-use blackbox_engine::model::Gain;
+use blackbox_engine::model::{Architecture, Gain, STUDY_ARCHITECTURES};
 
-/// Context sizes in samples (1, 1.5 and 2 ms at 44.1 kHz).
-pub const CONTEXTS: [usize; 3] = [44, 66, 88];
-pub const UNITS: [usize; 2] = [64, 96];
-pub const LEARNING_RATES: [f64; 2] = [1e-2, 1e-4];
-
-/// One model of the grid: a gain setting and a hyperparameter combination.
+/// One model of the grid: a setting and a hyperparameter combination.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GridCell {
-    /// Position in the study's loop order gain -> ctx -> units -> lr (Model_0 = Low/64/0.01/44).
+    /// Position in the study's loop order setting -> ctx -> units -> lr (Model_0 = Low/64/0.01/44).
     pub number: usize,
     pub gain: Gain,
     pub ctx: usize,
@@ -17,33 +12,35 @@ pub struct GridCell {
 }
 
 impl GridCell {
-    /// The study's file stem, e.g. `model_Low_64_0.01_44_0` (learning rate spelt as Python's `str(float)`).
+    /// The study's file stem, e.g. `model_Low_64_0.01_44_0` (learning rate spelt as Python's `str(float)`, which
+    /// Rust's Display matches for the study's rates).
     pub fn name(&self) -> String {
-        format!("model_{}_{}_{}_{}_{}", self.gain.name(), self.units, lr_label(self.learning_rate), self.ctx, self.number)
+        format!("model_{}_{}_{}_{}_{}", self.gain.name(), self.units, self.learning_rate, self.ctx, self.number)
     }
 
-    /// A label for menus: "ctx 88 · 96 units · lr 1e-4".
-    pub fn architecture_label(&self) -> String {
-        let lr = if self.learning_rate >= 1e-3 { lr_label(self.learning_rate) } else { format!("{:e}", self.learning_rate) };
-        format!("ctx {} · {} units · lr {lr}", self.ctx, self.units)
+    pub fn architecture(&self) -> Architecture {
+        Architecture { context: self.ctx as u32, hidden_size: self.units as u32, learning_rate: self.learning_rate }
     }
 }
 
-fn lr_label(lr: f64) -> String {
-    // Python prints 0.01 and 0.0001 in positional notation; Rust's Display does too for these values.
-    format!("{lr}")
-}
-
-/// All 36 cells in the study's order.
+/// The study's 36 cells (Low, Mid, High x its 12 architectures) in its order.
 pub fn cells() -> Vec<GridCell> {
-    let mut out = Vec::with_capacity(36);
-    for gain in Gain::FIXED {
-        for ctx in CONTEXTS {
-            for units in UNITS {
-                for learning_rate in LEARNING_RATES {
-                    out.push(GridCell { number: out.len(), gain, ctx, units, learning_rate });
-                }
-            }
+    cells_for(&Gain::FIXED)
+}
+
+/// A grid over any device's settings: each setting with the study's 12 architectures, numbered in the study's
+/// loop order.
+pub fn cells_for(settings: &[Gain]) -> Vec<GridCell> {
+    let mut out = Vec::with_capacity(settings.len() * STUDY_ARCHITECTURES.len());
+    for &gain in settings {
+        for a in STUDY_ARCHITECTURES {
+            out.push(GridCell {
+                number: out.len(),
+                gain,
+                ctx: a.context as usize,
+                units: a.hidden_size as usize,
+                learning_rate: a.learning_rate,
+            });
         }
     }
     out
@@ -67,8 +64,11 @@ mod tests {
     }
 
     #[test]
-    fn architecture_label_reads_like_the_plugin_menu() {
-        assert_eq!(cells()[35].architecture_label(), "ctx 88 · 96 units · lr 1e-4");
-        assert_eq!(cells()[0].architecture_label(), "ctx 44 · 64 units · lr 0.01");
+    fn any_settings_make_a_grid_of_twelve_each() {
+        let settings = [Gain::from_folder("One").unwrap(), Gain::from_folder("Two").unwrap()];
+        let cells = cells_for(&settings);
+        assert_eq!(cells.len(), 24);
+        assert_eq!(cells[13].name(), "model_Two_64_0.0001_44_13");
+        assert_eq!(cells[23].architecture().label(), "ctx 88 · 96 units · lr 1e-4");
     }
 }

@@ -1,7 +1,8 @@
-//! The gain-conditioned model (issue 6, item 3): one LSTM with two inputs — the audio and the gain knob, Low /
-//! Mid / High at 0 / 0.5 / 1 — trained by streaming on all three gains' recordings of an effect, so that the
-//! plugin can offer a continuous Gain knob instead of three snapshots. Its report sets it beside the per-gain
-//! models and measures how its distortion follows the knob.
+//! The conditioned model: one LSTM whose inputs are the audio and the device's knobs (for the study, its gain
+//! knob with Low / Mid / High at 0 / 0.5 / 1; for any other device, what its `settings.toml` says), trained by
+//! streaming on every setting's recordings at once, so that the plugin can offer a continuous knob instead of
+//! snapshots. Its report sets it beside the per-setting models and measures how its distortion follows the
+//! (first) knob.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -10,11 +11,11 @@ use anyhow::Context;
 use blackbox_engine::model::{Gain, ModelFile, Provenance, TrainingMethod};
 use indicatif::ProgressBar;
 
-use super::job::{GainData, JobSettings, TestTake, export_model, fit_config, fit_streaming};
+use super::job::{GainData, JobSettings, Origin, TestTake, export_model, fit_config, fit_streaming};
 use super::run::load_gains;
 use super::store::GridStore;
-use super::{GridCell, cells};
-use crate::dataset::{Grid, SegmentSource, WindowConfig};
+use super::{GridCell, cells_for};
+use crate::dataset::{Device, KnobTable, SegmentSource, WindowConfig};
 use crate::evaluate::{TestTone, circuit_thd, model_thd, rms};
 use crate::report::{
     ConditionedFiles, ConditionedReport, DataSource, EsrMode, GainReference, GridInfo, KnobPoint, ModelResult,
@@ -22,17 +23,13 @@ use crate::report::{
 };
 use crate::standin::GainLevel;
 
-/// Where each of the study's settings sits on the knob.
-pub const KNOB_OF_GAIN: [(Gain, f32); 3] = [(Gain::Low, 0.0), (Gain::Mid, 0.5), (Gain::High, 1.0)];
 /// Knob positions of the THD sweep: 0 to 1 in steps of 0.05.
 pub const SWEEP_POINTS: usize = 21;
-/// The conditioned model is numbered after the 36 grid cells so that its files never collide with theirs.
-pub const CONDITIONED_NUMBER: usize = 36;
 
 /// One `trainer --grid NAME --conditioned` run.
 #[derive(Clone, Debug)]
 pub struct ConditionedRun {
-    pub grid: Grid,
+    pub device: Device,
     pub data: PathBuf,
     pub models: PathBuf,
     /// The grid's report folder; the report goes into its `conditioned/`.
@@ -45,9 +42,11 @@ pub struct ConditionedRun {
 }
 
 impl ConditionedRun {
-    pub fn cell(&self) -> GridCell {
+    /// Numbered after the grid's cells (36 for the study's three settings) so that its files never collide with
+    /// theirs.
+    pub fn cell(&self, settings: &[Gain]) -> GridCell {
         GridCell {
-            number: CONDITIONED_NUMBER,
+            number: cells_for(settings).len(),
             gain: Gain::Conditioned,
             ctx: self.ctx,
             units: self.units,
@@ -58,31 +57,43 @@ impl ConditionedRun {
 
 /// Trains (or resumes, or finds finished) the conditioned model and writes its report.
 pub fn run_conditioned(run: &ConditionedRun, progress: &ProgressBar) -> anyhow::Result<(ModelResult, ConditionedFiles)> {
-    let store = GridStore::new(&run.models, run.grid, TrainingMethod::Streaming);
-    let cell = run.cell();
-    let data = load_gains(&run.data, run.grid, &Gain::FIXED, run.test_seconds)?;
+    let store = GridStore::new(&run.models, &run.device, TrainingMethod::Streaming);
+    let settings = run.device.settings(&run.data)?;
+    let knobs = run.device.knobs(&run.data, &settings)?.with_context(|| {
+        format!(
+            "{}: a conditioned model needs each setting's knob values; write them in {} (e.g. [Drive1] then \
+             drive = 0.1)",
+            run.device.label(),
+            run.device.dir(&run.data).join(KnobTable::FILE_NAME).display()
+        )
+    })?;
+    let cell = run.cell(&settings);
+    let data = load_gains(&run.data, &run.device, &settings, run.test_seconds)?;
     let provenance = combined_provenance(&data);
     let result = match store.finished(&cell) {
         Some(result) => result,
-        None => train(run, &cell, &data, &provenance, &store, progress)?,
+        None => train(run, &cell, &data, &knobs, &provenance, &store, progress)?,
     };
     let model = ModelFile::load(&store.model_path(&cell))?;
 
     let grid_info = GridInfo {
-        name: run.grid.name().to_owned(),
-        effect: run.grid.effect().to_owned(),
-        experiment: run.grid.experiment().to_owned(),
+        name: run.device.short_name(),
+        effect: run.device.effect.clone(),
+        experiment: run.device.experiment.clone(),
         data: DataSource::from_provenance(&provenance),
     };
     let tone = TestTone::with_rms(rms(data.values().flat_map(|d| d.train.songs.iter().map(|s| s.dry.as_slice()))));
     progress.set_message(format!("{}: THD against the knob", result.name));
+    // The first knob sweeps; any others stay at the middle of their recorded range.
+    let held = knobs.middle();
     let sweep = (0..SWEEP_POINTS)
         .map(|i| {
             let knob = i as f32 / (SWEEP_POINTS - 1) as f32;
-            KnobPoint { knob, thd: model_thd(&model.weights, &[knob], &tone) }
+            let inputs: Vec<f32> = std::iter::once(knob).chain(held.iter().skip(1).copied()).collect();
+            KnobPoint { knob, thd: model_thd(&model.weights, &inputs, &tone) }
         })
         .collect();
-    let references = references(run, &store, &result, &provenance, &tone)?;
+    let references = references(run, &store, &settings, &knobs, &result, &provenance, &tone)?;
     let report = ConditionedReport {
         grid: grid_info,
         model: result.clone(),
@@ -99,36 +110,37 @@ fn train(
     run: &ConditionedRun,
     cell: &GridCell,
     data: &BTreeMap<Gain, GainData>,
+    knobs: &KnobTable,
     provenance: &Provenance,
     store: &GridStore,
     progress: &ProgressBar,
 ) -> anyhow::Result<ModelResult> {
-    let gain_data = |gain: Gain| data.get(&gain).with_context(|| format!("no {} recordings", gain.name()));
     let mut sources = Vec::new();
     let mut tests = Vec::new();
     let mut samples = 0;
-    for (gain, knob) in KNOB_OF_GAIN {
-        let d = gain_data(gain)?;
+    for (&gain, d) in data {
+        let values = knobs.values(&gain);
         samples += d.train.total_samples();
         sources.extend(d.train.songs.iter().map(|song| SegmentSource {
             dry: song.dry.clone(),
             wet: song.wet.clone(),
-            conditioning: Some(knob),
+            conditioning: values.to_vec(),
         }));
         tests.extend(d.test.iter().map(|song| TestTake {
             name: format!("{}_{}", gain.name(), song.name),
             song,
-            conditioning: vec![knob],
+            conditioning: values.to_vec(),
         }));
     }
     let settings = JobSettings { method: TrainingMethod::Streaming, ..run.settings.clone() };
-    let config = fit_config(cell, 2, &settings, store);
+    let config = fit_config(cell, 1 + knobs.knobs.len(), &settings, store);
     let windows = WindowConfig { ctx: cell.ctx, train: settings.train_size, seed: settings.seed };
-    // The same share of every gain's audio as a per-gain model trains on, so it sees three times the audio.
-    let per_gain = samples / KNOB_OF_GAIN.len();
+    // The same share of every setting's audio as a per-setting model trains on, so it sees all of them.
+    let per_gain = samples / data.len().max(1);
     let outcome = fit_streaming(sources, per_gain, &windows, &settings, &config, &store.checkpoint_path(cell), progress)
         .with_context(|| format!("training {}", config.name))?;
-    export_model(cell, outcome, &tests, provenance, &settings, store, progress)
+    let origin = Origin { provenance, knobs: &knobs.knobs };
+    export_model(cell, outcome, &tests, &origin, &settings, store, progress)
 }
 
 /// One gain's stand-in label with the three settings named, or the recordings' description.
@@ -164,20 +176,23 @@ fn mean_streaming_esr(result: &ModelResult, prefix: Option<&str>) -> Option<f32>
     result.mean_esr(&songs, EsrMode::Streaming)
 }
 
-/// At Low / Mid / High: the conditioned model's ESR on that gain's takes, the best per-gain model's (either
-/// method) and the per-gain streaming model of the same architecture, and the THD of the circuit and of the
-/// best per-gain model on the test tone.
+/// At each recorded setting: the conditioned model's ESR on that setting's takes, the best per-setting model's
+/// (either method) and the per-setting streaming model of the same architecture, and the THD of the stand-in
+/// circuit (the study's devices only) and of the best per-setting model on the test tone.
 fn references(
     run: &ConditionedRun,
     store: &GridStore,
+    settings: &[Gain],
+    knobs: &KnobTable,
     conditioned: &ModelResult,
     provenance: &Provenance,
     tone: &TestTone,
 ) -> anyhow::Result<Vec<GainReference>> {
-    let grid_cells = cells();
+    let grid_cells = cells_for(settings);
     let windowed = store.for_method(TrainingMethod::Windowed);
     let mut out = Vec::new();
-    for (gain, knob) in KNOB_OF_GAIN {
+    for &gain in settings {
+        let knob = knobs.values(&gain).first().copied().unwrap_or(0.0);
         let mut best: Option<(&GridStore, GridCell, ModelResult, f32)> = None;
         let mut same_architecture_esr = None;
         for (method, side) in [(TrainingMethod::Windowed, &windowed), (TrainingMethod::Streaming, store)] {
@@ -200,17 +215,19 @@ fn references(
             None => None,
         };
         let level = match gain {
-            Gain::Low => GainLevel::Low,
-            Gain::Mid => GainLevel::Mid,
-            _ => GainLevel::High,
+            Gain::Low => Some(GainLevel::Low),
+            Gain::Mid => Some(GainLevel::Mid),
+            Gain::High => Some(GainLevel::High),
+            _ => None,
         };
+        let circuit = run.device.preset().filter(|_| provenance.is_stand_in()).zip(level);
         out.push(GainReference {
             gain,
             knob,
             conditioned_esr: mean_streaming_esr(conditioned, Some(&format!("{}_", gain.name()))),
             best_fixed: best.map(|(_, _, result, esr)| (result.name, esr)),
             same_architecture_esr,
-            circuit_thd: provenance.is_stand_in().then(|| circuit_thd(run.grid, level, tone)),
+            circuit_thd: circuit.map(|(grid, level)| circuit_thd(grid, level, tone)),
             best_fixed_thd,
         });
     }

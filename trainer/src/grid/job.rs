@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use blackbox_engine::model::{Gain, ModelFile, ModelMetadata, Provenance, TrainingMethod};
+use blackbox_engine::model::{Gain, ModelFile, ModelMetadata, Provenance, TrainingMethod, TrainingRecipe};
 use indicatif::ProgressBar;
 
 use super::store::{GridStore, write_json_atomic};
@@ -48,6 +48,12 @@ pub struct GainData {
     pub provenance: Provenance,
 }
 
+/// What a model learnt from and the knobs it takes (none for a model of one setting).
+pub struct Origin<'a> {
+    pub provenance: &'a Provenance,
+    pub knobs: &'a [String],
+}
+
 /// A test take and the conditioning input it is played with (empty for a fixed-gain model).
 pub struct TestTake<'a> {
     pub name: String,
@@ -73,7 +79,7 @@ pub fn run_cell(
                 .train
                 .songs
                 .iter()
-                .map(|song| SegmentSource { dry: song.dry.clone(), wet: song.wet.clone(), conditioning: None })
+                .map(|song| SegmentSource { dry: song.dry.clone(), wet: song.wet.clone(), conditioning: Vec::new() })
                 .collect();
             let total = data.train.total_samples();
             fit_streaming(sources, total, &window_config, settings, &config, &checkpoint, progress)
@@ -82,7 +88,8 @@ pub fn run_cell(
     .with_context(|| format!("training {}", config.name))?;
     let tests: Vec<TestTake> =
         data.test.iter().map(|song| TestTake { name: song.name.clone(), song, conditioning: Vec::new() }).collect();
-    export_model(cell, outcome, &tests, &data.provenance, settings, store, progress)
+    let origin = Origin { provenance: &data.provenance, knobs: &[] };
+    export_model(cell, outcome, &tests, &origin, settings, store, progress)
 }
 
 /// The cell's training settings; each cell draws its own initial weights, reproducibly from the run's seed.
@@ -155,11 +162,12 @@ pub fn export_model(
     cell: &GridCell,
     outcome: FitOutcome,
     tests: &[TestTake],
-    provenance: &Provenance,
+    origin: &Origin,
     settings: &JobSettings,
     store: &GridStore,
     progress: &ProgressBar,
 ) -> anyhow::Result<ModelResult> {
+    let provenance = origin.provenance;
     let stem = store.stem(cell);
     // The recordings' own rate; `load_gains` has checked that training and test takes share it.
     let sample_rate = tests.first().map_or(SAMPLE_RATE, |t| t.song.rate);
@@ -218,6 +226,8 @@ pub fn export_model(
             train_seconds: result.train_seconds,
             test_scores: result.songs.iter().map(SongResult::to_song_score).collect(),
             written_by: format!("blackbox-trainer {}", env!("CARGO_PKG_VERSION")),
+            knobs: origin.knobs.to_vec(),
+            recipe: Some(recipe(settings)),
         },
         weights: outcome.weights,
     };
@@ -226,6 +236,24 @@ pub fn export_model(
     write_json_atomic(&store.result_path(cell), &result)?;
     std::fs::remove_file(store.checkpoint_path(cell)).ok();
     Ok(result)
+}
+
+fn recipe(settings: &JobSettings) -> TrainingRecipe {
+    let (batch_size, unit) = match settings.method {
+        TrainingMethod::Windowed => (BATCH_SIZE, "windows"),
+        TrainingMethod::Streaming => (SEGMENTS_PER_BATCH, "1 s segments"),
+    };
+    let validation = match settings.validation_windows {
+        Some(cap) => format!(", validating on at most {cap} windows' worth"),
+        None => String::new(),
+    };
+    TrainingRecipe {
+        seed: settings.seed,
+        max_epochs: settings.max_epochs as u32,
+        patience: settings.patience as u32,
+        batch_size: batch_size as u32,
+        training_share: format!("{} (in {unit}){validation}", settings.train_size.describe()),
+    }
 }
 
 fn metrics(m: &blackbox_engine::metrics::Metrics) -> report::Metrics {

@@ -10,8 +10,8 @@ mod provenance;
 mod run;
 mod store;
 
-pub use conditioned::{CONDITIONED_NUMBER, ConditionedRun, KNOB_OF_GAIN, run_conditioned};
-pub use cell::{CONTEXTS, GridCell, LEARNING_RATES, UNITS, cells};
+pub use conditioned::{ConditionedRun, run_conditioned};
+pub use cell::{GridCell, cells, cells_for};
 pub use job::{
     GainData, JobSettings, TestTake, export_model, fit_config, fit_streaming, fit_windowed, run_cell,
 };

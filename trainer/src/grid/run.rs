@@ -11,14 +11,14 @@ use super::excerpt::best_model_excerpt;
 use super::job::{GainData, JobSettings, run_cell};
 use super::provenance::provenance_of;
 use super::store::GridStore;
-use super::{GridCell, cells};
-use crate::dataset::{Grid, Song, Split, load_gain};
+use super::{GridCell, cells_for};
+use crate::dataset::{Device, Song, Split, load_gain};
 use crate::report::{DataSource, GridInfo, ModelResult, write_grid_report, write_method_comparison};
 
-/// One invocation of `trainer --grid NAME`.
+/// One invocation of `trainer --grid NAME` (or `--effect E --experiment X`).
 #[derive(Clone, Debug)]
 pub struct GridRun {
-    pub grid: Grid,
+    pub device: Device,
     pub data: PathBuf,
     pub models: PathBuf,
     pub reports: PathBuf,
@@ -43,8 +43,9 @@ pub struct GridSummary {
 /// Trains every selected cell not already finished, two (or `jobs`) at a time, and rewrites the reports after
 /// each finished model. Finished models are skipped, unfinished ones resume from their checkpoints.
 pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
-    let grid = run.grid;
-    let store = GridStore::new(&run.models, grid, run.settings.method);
+    let device = &run.device;
+    let store = GridStore::new(&run.models, device, run.settings.method);
+    let every_cell = cells_for(&device.settings(&run.data)?);
     let mut summary = GridSummary::default();
 
     let mut pending = VecDeque::new();
@@ -54,8 +55,9 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
             None => pending.push_back(*cell),
         }
     }
-    let gains: Vec<Gain> = Gain::FIXED.into_iter().filter(|g| run.cells.iter().any(|c| c.gain == *g)).collect();
-    let data = load_gains(&run.data, grid, &gains, run.test_seconds)?;
+    let mut gains: Vec<Gain> = run.cells.iter().map(|c| c.gain).collect();
+    gains.dedup();
+    let data = load_gains(&run.data, device, &gains, run.test_seconds)?;
     let mut notices = std::collections::BTreeSet::new();
     for cell in &pending {
         let available = data[&cell.gain].train.total_samples() / cell.ctx.max(1);
@@ -65,9 +67,9 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
     }
     notices.iter().for_each(|n| eprintln!("{n}"));
     let grid_info = GridInfo {
-        name: grid.name().to_owned(),
-        effect: grid.effect().to_owned(),
-        experiment: grid.experiment().to_owned(),
+        name: device.short_name(),
+        effect: device.effect.clone(),
+        experiment: device.experiment.clone(),
         data: DataSource::from_provenance(&data.values().next().context("no gain selected")?.provenance),
     };
 
@@ -78,7 +80,7 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
             .expect("static template")
             .progress_chars("=> "),
     );
-    overall.set_prefix(grid.name());
+    overall.set_prefix(device.short_name());
     overall.set_position(summary.skipped.len() as u64);
     overall.enable_steady_tick(Duration::from_secs(1));
 
@@ -99,7 +101,7 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
                             overall.inc(1);
                             say(&multi, format!("finished {name}"));
                             let _guard = report_lock.lock().expect("reports");
-                            if let Err(e) = write_reports(run, &store, &grid_info, &data) {
+                            if let Err(e) = write_reports(run, &store, &every_cell, &grid_info, &data) {
                                 say(&multi, format!("warning: reports not updated: {e:#}"));
                             }
                         }
@@ -116,7 +118,7 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
     overall.finish();
     // Each finished model already rewrote the reports; only a run that trained nothing still owes them.
     if summary.trained.is_empty() {
-        write_reports(run, &store, &grid_info, &data)?;
+        write_reports(run, &store, &every_cell, &grid_info, &data)?;
     }
     summary.reports = Some(run.reports.clone());
     Ok(summary)
@@ -148,17 +150,17 @@ fn say(multi: &MultiProgress, line: String) {
 fn write_reports(
     run: &GridRun,
     store: &GridStore,
+    every_cell: &[GridCell],
     grid_info: &GridInfo,
     data: &BTreeMap<Gain, GainData>,
 ) -> anyhow::Result<()> {
-    let every_cell = cells();
-    let results: Vec<ModelResult> = store.all_results(&every_cell);
-    let excerpt = best_model_excerpt(store, &every_cell, &results, |cell| {
+    let results: Vec<ModelResult> = store.all_results(every_cell);
+    let excerpt = best_model_excerpt(store, every_cell, &results, |cell| {
         data.get(&cell.gain).and_then(|d| d.test.first().cloned())
     });
     write_grid_report(&method_report_dir(&run.reports, run.settings.method), grid_info, &results, excerpt.as_ref())?;
 
-    let side = |method| store.for_method(method).all_results(&every_cell);
+    let side = |method| store.for_method(method).all_results(every_cell);
     let (windowed, streaming) = (side(TrainingMethod::Windowed), side(TrainingMethod::Streaming));
     if !windowed.is_empty() && !streaming.is_empty() {
         write_method_comparison(&run.reports, grid_info, &windowed, &streaming)?;
@@ -178,14 +180,14 @@ pub fn method_report_dir(grid_reports: &Path, method: TrainingMethod) -> PathBuf
 /// provenance their WAV comments declare.
 pub fn load_gains(
     data: &Path,
-    grid: Grid,
+    device: &Device,
     gains: &[Gain],
     test_seconds: Option<f64>,
 ) -> anyhow::Result<BTreeMap<Gain, GainData>> {
     let mut out = BTreeMap::new();
     for &gain in gains {
-        let train = load_gain(data, grid, Split::Train, gain)?;
-        let test = load_gain(data, grid, Split::Test, gain)?;
+        let train = load_gain(data, device, Split::Train, gain)?;
+        let test = load_gain(data, device, Split::Test, gain)?;
         for warning in train.warnings.iter().chain(&test.warnings) {
             eprintln!("warning: {warning}");
         }
@@ -193,14 +195,13 @@ pub fn load_gains(
         let first_rate = out.values().next().map_or(train.rate(), |d: &GainData| d.train.rate());
         if let Some((rate, name)) = rates.into_iter().find(|(rate, _)| *rate != first_rate) {
             anyhow::bail!(
-                "{} / {}: the take {name} of {} is {rate} Hz but the other recordings are {first_rate} Hz; a grid \
+                "{}: the take {name} of {} is {rate} Hz but the other recordings are {first_rate} Hz; a grid \
                  trains at one rate, so record or export every take at one rate",
-                grid.effect(),
-                grid.experiment(),
+                device.label(),
                 gain.name()
             );
         }
-        let description = format!("{} / {} recordings in {}", grid.effect(), grid.experiment(), data.display());
+        let description = format!("{} recordings in {}", device.label(), data.display());
         let provenance = provenance_of(&train.songs, &description);
         let test = test.songs.into_iter().map(|song| truncate(song, test_seconds)).collect();
         out.insert(gain, GainData { train, test, provenance });

@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 use blackbox_engine::model::TrainingMethod;
 
 use super::GridCell;
-use crate::dataset::Grid;
+use crate::dataset::Device;
 use crate::report::ModelResult;
 
 /// Where one grid run keeps its files. Finished models live in `models/<effect>/<experiment>/`, each as a
@@ -16,11 +16,11 @@ pub struct GridStore {
 }
 
 impl GridStore {
-    pub fn new(models_root: &Path, grid: Grid, method: TrainingMethod) -> Self {
-        GridStore::at(models_root.join(grid.effect()).join(grid.experiment()), method)
+    pub fn new(models_root: &Path, device: &Device, method: TrainingMethod) -> Self {
+        GridStore::at(device.dir(models_root), method)
     }
 
-    /// A store in `dir` itself (models of something other than the study's two grids, e.g. the TS9 check).
+    /// A store in `dir` itself (models outside a device's folder, e.g. the TS9 check).
     pub fn at(dir: PathBuf, method: TrainingMethod) -> Self {
         GridStore { models: dir, method }
     }

@@ -1,7 +1,5 @@
 //! The aggregates the tables and plots share, computed once so that a table and a figure can never disagree.
 
-use blackbox_engine::model::Gain;
-
 use super::inputs::{EsrMode, ModelResult};
 
 /// Test songs across the grid, in the order the results first mention them (the evaluation's order).
@@ -41,7 +39,7 @@ impl Hyperparameter {
     /// runs them (0.01 before 0.0001).
     fn level_of(self, result: &ModelResult) -> (i64, String) {
         match self {
-            Hyperparameter::Gain => (gain_rank(result.gain), result.gain.name().to_string()),
+            Hyperparameter::Gain => (setting_rank(result), result.gain.name().to_string()),
             Hyperparameter::Ctx => (i64::from(result.ctx), result.ctx.to_string()),
             Hyperparameter::Units => (i64::from(result.units), result.units.to_string()),
             // Keyed on the f64's bits so equal rates group exactly; negated so larger rates come first.
@@ -50,15 +48,11 @@ impl Hyperparameter {
     }
 }
 
-/// Position of a gain in the study's loop.
-pub fn gain_rank(gain: Gain) -> i64 {
-    match gain {
-        Gain::Low => 0,
-        Gain::Mid => 1,
-        Gain::High => 2,
-        Gain::Conditioned => 3,
-        Gain::Single => 4,
-    }
+/// Position of a model's setting in its grid: the number counts settings, then the 12 architectures, so a
+/// setting's models share `number / 12` (Low 0, Mid 1, High 2 for the study; the conditioned model comes after
+/// every setting).
+pub fn setting_rank(result: &ModelResult) -> i64 {
+    i64::from(result.number / blackbox_engine::model::STUDY_ARCHITECTURES.len() as u32)
 }
 
 /// `0.01`, `0.0001`: the study's spelling in its file names.
@@ -121,6 +115,7 @@ mod tests {
 
     use super::*;
     use crate::report::inputs::{History, Metrics, SongResult};
+    use blackbox_engine::model::Gain;
 
     fn model(number: u32, gain: Gain, lr: f64, esrs: &[f32]) -> ModelResult {
         ModelResult {
@@ -152,9 +147,9 @@ mod tests {
     #[test]
     fn levels_average_their_models_means_and_follow_the_study_loop_order() {
         let results = vec![
-            model(0, Gain::High, 0.0001, &[0.04, 0.06]),
+            model(25, Gain::High, 0.0001, &[0.04, 0.06]),
             model(1, Gain::Low, 0.01, &[0.01, 0.03]),
-            model(2, Gain::Low, 0.0001, &[0.03, 0.05]),
+            model(3, Gain::Low, 0.0001, &[0.03, 0.05]),
         ];
         let songs = song_names(&results);
         let by_gain = summarise_by(&results, &songs, Hyperparameter::Gain, EsrMode::Windowed);

@@ -12,7 +12,7 @@ use blackbox_engine::model::{Gain, TrainingMethod};
 
 use super::error::ReportError;
 use super::format::{cell_text, percent, seconds};
-use super::grid_stats::{format_lr, gain_rank, song_names};
+use super::grid_stats::{format_lr, song_names};
 use super::inputs::{EsrMode, GridInfo, ModelResult};
 use super::output::write_atomically;
 
@@ -102,7 +102,8 @@ pub fn pair_cells<'a>(
             }
         }
     }
-    cells.sort_by_key(|c| (gain_rank(c.gain), c.ctx, c.units, std::cmp::Reverse(c.lr.to_bits())));
+    // A model's number is its place in the grid's loop (setting, ctx, units, lr).
+    cells.sort_by_key(|c| c.windowed.or(c.streaming).map(|r| r.number));
     Ok(cells)
 }
 

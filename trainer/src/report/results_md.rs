@@ -8,7 +8,7 @@ use blackbox_engine::model::Gain;
 
 use super::error::ReportError;
 use super::format::{cell_text, percent, seconds};
-use super::grid_stats::{format_lr, gain_rank, in_grid_order};
+use super::grid_stats::{format_lr, in_grid_order, setting_rank};
 use super::inputs::{EsrMode, GridInfo, ModelResult};
 use super::output::write_atomically;
 use super::results_csv::method_name;
@@ -105,8 +105,9 @@ fn write_overview(md: &mut String, results: &[ModelResult], songs: &[String]) {
 
 /// Per song and gain: the shift floor next to the study-compatible and aligned means of that gain's models.
 fn write_shift_floors(md: &mut String, results: &[ModelResult], songs: &[String]) {
-    let mut gains: Vec<Gain> = results.iter().map(|r| r.gain).collect();
-    gains.sort_by_key(|g| gain_rank(*g));
+    let mut ranked: Vec<(i64, Gain)> = results.iter().map(|r| (setting_rank(r), r.gain)).collect();
+    ranked.sort_by_key(|(rank, _)| *rank);
+    let mut gains: Vec<Gain> = ranked.into_iter().map(|(_, g)| g).collect();
     gains.dedup();
     let _ = writeln!(md, "## One-sample shift floor per test song\n");
     let _ = writeln!(

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::audio::write_mono_24;
+use crate::dataset::Device;
 use crate::dataset::layout::{self, Grid, SAMPLE_RATE};
 use crate::standin::GainLevel;
 use crate::standin::dsp::rng::SeededRng;
@@ -96,7 +97,7 @@ fn record_gain(config: &SynthConfig, gain: GainLevel, clips: &[DryClip]) -> Resu
         let wet = rig.record(&clip.samples, seed);
         circuit_seconds += started.elapsed().as_secs_f64();
         peak = peak.max(peak_dbfs(&wet));
-        let dir = layout::gain_dir(&config.out, config.grid, clip.split, gain.into());
+        let dir = layout::gain_dir(&config.out, &Device::study(config.grid), clip.split, gain.into());
         let dry_label = format!(
             "stand-in data: dry input of {}, {}, seed {}, from {}",
             rig.circuit_name(),
