@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use blackbox_engine::loudness::model_loudness;
-use blackbox_engine::model::{Gain, ModelFile, TrainingMethod};
+use blackbox_engine::model::{Gain, ModelFile, TrainingMethod, device_order};
 
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -27,6 +27,7 @@ fn main() {
 
     let mut embedded = String::from("pub static EMBEDDED: &[EmbeddedModel] = &[\n");
     let mut skipped = String::from("pub static SKIPPED: &[SkippedModel] = &[\n");
+    let mut devices: Vec<String> = Vec::new();
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let relative = path.strip_prefix(&models_dir).unwrap_or(path).display().to_string();
@@ -34,7 +35,12 @@ fn main() {
             .map_err(|e| e.to_string())
             .and_then(|bytes| ModelFile::from_bytes(&bytes).map_err(|e| e.to_string()))
         {
-            Ok(model) => write_entry(&mut embedded, path, &relative, &model),
+            Ok(model) => {
+                if !devices.contains(&model.metadata.effect) {
+                    devices.push(model.metadata.effect.clone());
+                }
+                write_entry(&mut embedded, path, &relative, &model);
+            }
             Err(reason) => {
                 println!("cargo:warning=models/{relative} is not embedded: {reason}");
                 writeln!(skipped, "    SkippedModel {{ path: {relative:?}, reason: {reason:?} }},").ok();
@@ -43,9 +49,11 @@ fn main() {
     }
     embedded.push_str("];\n");
     skipped.push_str("];\n");
+    devices.sort_by(|a, b| device_order(a).cmp(&device_order(b)));
+    let devices = format!("pub static DEVICES: &[&str] = &{devices:?};\n");
 
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_models.rs");
-    if let Err(e) = std::fs::write(&out, embedded + &skipped) {
+    if let Err(e) = std::fs::write(&out, embedded + &skipped + &devices) {
         panic!("cannot write {}: {e}", out.display());
     }
 }

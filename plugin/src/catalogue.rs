@@ -5,8 +5,10 @@
 //! parsed once, at activation (see [`crate::rack`]), never on the audio thread.
 
 use blackbox_engine::loudness::Loudness;
-use blackbox_engine::model::{Architecture, DSL20H, Gain, SD1, STUDY_ARCHITECTURES, SettingName, TrainingMethod};
+use blackbox_engine::model::{Architecture, Gain, STUDY_ARCHITECTURES, SettingName, TrainingMethod};
 use nice_plug::prelude::Enum;
+
+pub use crate::effect::Effect;
 
 use crate::user_model::ModelFacts;
 
@@ -52,44 +54,6 @@ pub struct EmbeddedModel {
 pub struct SkippedModel {
     pub path: &'static str,
     pub reason: &'static str,
-}
-
-/// The circuits BlackBox models, plus the user's own file.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
-    #[id = "sd1"]
-    #[name = "SD-1"]
-    Sd1,
-    #[id = "dsl20h"]
-    #[name = "DSL20H preamp"]
-    Dsl20h,
-    #[id = "user"]
-    #[name = "User model file"]
-    UserFile,
-}
-
-impl Effect {
-    /// The device's full name, for the face of the editor.
-    pub fn full_name(self) -> &'static str {
-        match self {
-            Effect::Sd1 => SD1.full_name,
-            Effect::Dsl20h => DSL20H.full_name,
-            Effect::UserFile => "Your model file",
-        }
-    }
-
-    /// Matches the trainer's effect names ("SD-1", "DSL20HPreamp") loosely so spelling variants still land.
-    /// Runs on the audio thread (through [`resolve`]), so it compares bytes in place instead of lowercasing a copy.
-    pub fn of_metadata(effect: &str) -> Option<Effect> {
-        let bytes = effect.as_bytes();
-        if bytes.get(..2).is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"sd")) {
-            Some(Effect::Sd1)
-        } else if bytes.windows(3).any(|w| w.eq_ignore_ascii_case(b"dsl")) {
-            Some(Effect::Dsl20h)
-        } else {
-            None
-        }
-    }
 }
 
 /// The study's drive settings.
@@ -221,7 +185,7 @@ pub fn resolve(models: &[EmbeddedModel], effect: Effect, gain: GainSetting, mode
     let conditioned_only = model_choice == CONDITIONED_MODEL;
     let architecture = usize::try_from(model_choice - 1).ok().and_then(|i| ARCHITECTURES.get(i));
     let candidates = models.iter().enumerate().filter(|(_, m)| {
-        Effect::of_metadata(m.effect) == Some(effect)
+        effect.effect_name() == Some(m.effect)
             && if conditioned_only {
                 m.gain == Gain::Conditioned
             } else {
@@ -262,15 +226,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_trainers_effect_names_and_spelling_variants_map_to_effects() {
-        assert_eq!(Effect::of_metadata("SD-1"), Some(Effect::Sd1));
-        assert_eq!(Effect::of_metadata("sd1"), Some(Effect::Sd1));
-        assert_eq!(Effect::of_metadata("DSL20HPreamp"), Some(Effect::Dsl20h));
-        assert_eq!(Effect::of_metadata("Marshall dsl20h"), Some(Effect::Dsl20h));
-        assert_eq!(Effect::of_metadata("TS9"), None);
-        assert_eq!(Effect::of_metadata("s"), None);
-        assert_eq!(Effect::of_metadata(""), None);
+    /// The selection of an embedded device by its effect name (this repository's models/ holds both of the
+    /// study's).
+    fn device(effect: &str) -> Effect {
+        Effect::Device(DEVICES.iter().position(|d| *d == effect).expect("the study's devices are embedded"))
+    }
+
+    fn sd1() -> Effect {
+        device("SD-1")
+    }
+
+    fn dsl20h() -> Effect {
+        device("DSL20HPreamp")
     }
 
     #[test]
@@ -290,18 +257,18 @@ mod tests {
             model("SD-1", Gain::Mid, 96, 1e-2, 0.025, 0.024),
         ];
         assert!(models[0].unstable_when_streamed());
-        assert_eq!(resolve(&models, Effect::Sd1, GainSetting::Mid, BEST_MODEL), Some(2));
+        assert_eq!(resolve(&models, sd1(), GainSetting::Mid, BEST_MODEL), Some(2));
         // Asking for the diverging architecture by name still gets it: it is flagged, not hidden.
-        assert_eq!(resolve(&models, Effect::Sd1, GainSetting::Mid, 12), Some(0));
+        assert_eq!(resolve(&models, sd1(), GainSetting::Mid, 12), Some(0));
     }
 
     #[test]
     fn a_selection_with_no_trained_model_resolves_to_nothing() {
         let models = [model("SD-1", Gain::Mid, 96, 1e-4, 0.05, 0.05)];
-        assert_eq!(resolve(&models, Effect::Dsl20h, GainSetting::Mid, BEST_MODEL), None);
-        assert_eq!(resolve(&models, Effect::Sd1, GainSetting::High, BEST_MODEL), None);
-        assert_eq!(resolve(&models, Effect::Sd1, GainSetting::Mid, 1), None);
-        assert_eq!(resolve(&[], Effect::Sd1, GainSetting::Low, BEST_MODEL), None);
+        assert_eq!(resolve(&models, dsl20h(), GainSetting::Mid, BEST_MODEL), None);
+        assert_eq!(resolve(&models, sd1(), GainSetting::High, BEST_MODEL), None);
+        assert_eq!(resolve(&models, sd1(), GainSetting::Mid, 1), None);
+        assert_eq!(resolve(&[], sd1(), GainSetting::Low, BEST_MODEL), None);
     }
 
     #[test]
@@ -310,18 +277,18 @@ mod tests {
             model("DSL20HPreamp", Gain::Conditioned, 96, 1e-2, 0.04, 0.04),
             model("DSL20HPreamp", Gain::Low, 96, 1e-2, 0.04, 0.04),
         ];
-        assert_eq!(resolve(&models, Effect::Dsl20h, GainSetting::Low, BEST_MODEL), Some(1));
-        assert_eq!(resolve(&models, Effect::Dsl20h, GainSetting::High, BEST_MODEL), Some(0));
+        assert_eq!(resolve(&models, dsl20h(), GainSetting::Low, BEST_MODEL), Some(1));
+        assert_eq!(resolve(&models, dsl20h(), GainSetting::High, BEST_MODEL), Some(0));
         // Chosen as such, the conditioned model plays at every gain setting, and only it does.
-        assert_eq!(resolve(&models, Effect::Dsl20h, GainSetting::Low, CONDITIONED_MODEL), Some(0));
-        assert_eq!(resolve(&models, Effect::Sd1, GainSetting::Low, CONDITIONED_MODEL), None);
+        assert_eq!(resolve(&models, dsl20h(), GainSetting::Low, CONDITIONED_MODEL), Some(0));
+        assert_eq!(resolve(&models, sd1(), GainSetting::Low, CONDITIONED_MODEL), None);
     }
 
     #[test]
     fn the_knob_drives_a_conditioned_model_only_when_chosen_as_such() {
-        assert_eq!(conditioning_knob(Effect::Sd1, CONDITIONED_MODEL, GainSetting::Low, 0.3), 0.3);
-        assert_eq!(conditioning_knob(Effect::Sd1, BEST_MODEL, GainSetting::High, 0.3), 1.0);
-        assert_eq!(conditioning_knob(Effect::Sd1, 3, GainSetting::Mid, 0.3), 0.5);
+        assert_eq!(conditioning_knob(sd1(), CONDITIONED_MODEL, GainSetting::Low, 0.3), 0.3);
+        assert_eq!(conditioning_knob(sd1(), BEST_MODEL, GainSetting::High, 0.3), 1.0);
+        assert_eq!(conditioning_knob(sd1(), 3, GainSetting::Mid, 0.3), 0.5);
         assert_eq!(conditioning_knob(Effect::UserFile, BEST_MODEL, GainSetting::Low, 0.3), 0.3);
     }
 }

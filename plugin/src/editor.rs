@@ -161,7 +161,7 @@ impl BlackBoxEditor {
     /// The facts of what the selection plays, and the device name to print on the face.
     fn selected(&self) -> (String, String, Option<ModelFacts>) {
         let params = &self.params;
-        let effect = params.effect.value();
+        let effect = params.effect();
         if effect == Effect::UserFile {
             let facts = params.user_model.status().facts;
             let device = facts.as_ref().map_or_else(|| "No model".to_owned(), |f| f.device.clone());
@@ -169,7 +169,7 @@ impl BlackBoxEditor {
         }
         let facts = catalogue::resolve(EMBEDDED, effect, params.gain.value(), params.model.value())
             .map(|index| EMBEDDED[index].facts());
-        (format!("{}", params.effect), effect.full_name().to_owned(), facts)
+        (effect.label().to_owned(), effect.full_name().to_owned(), facts)
     }
 
     fn face(&mut self, ui: &mut Ui, setter: &ParamSetter) {
@@ -257,7 +257,7 @@ impl BlackBoxEditor {
         ui.horizontal_top(|ui| {
             knob_sized(ui, &p.input_gain, setter, "INPUT", BIG_KNOB);
             ui.add_space(6.0);
-            let conditioned = p.model.value() == catalogue::CONDITIONED_MODEL || p.effect.value() == Effect::UserFile;
+            let conditioned = p.model.value() == catalogue::CONDITIONED_MODEL || p.effect() == Effect::UserFile;
             if conditioned {
                 knob_sized(ui, &p.gain_knob, setter, "GAIN", BIG_KNOB);
             } else {
@@ -324,12 +324,8 @@ impl BlackBoxEditor {
         let params = &self.params;
         section(ui, "Model");
         ui.horizontal(|ui| {
-            enum_combo(ui, "Effect", &params.effect, setter, |effect| match effect {
-                Effect::UserFile => String::new(),
-                e if EMBEDDED.iter().any(|m| Effect::of_metadata(m.effect) == Some(e)) => String::new(),
-                _ => " (unavailable: no model)".to_owned(),
-            });
-            let (effect, gain) = (params.effect.value(), params.gain.value());
+            effect_combo(ui, &params.effect, setter);
+            let (effect, gain) = (params.effect(), params.gain.value());
             if params.model.value() != catalogue::CONDITIONED_MODEL {
                 enum_combo(ui, "Gain", &params.gain, setter, |_| String::new());
             }
@@ -350,7 +346,7 @@ impl BlackBoxEditor {
         let (_, _, facts) = self.selected();
         match facts {
             Some(facts) => show_facts(ui, &facts),
-            None if params.effect.value() == Effect::UserFile => {
+            None if params.effect() == Effect::UserFile => {
                 unavailable(ui, "No user model loaded: audio passes through dry.")
             }
             None => unavailable(
@@ -414,7 +410,7 @@ impl BlackBoxEditor {
         if loaded == Some(true) {
             self.path_input = slot.path();
             setter.begin_set_parameter(&self.params.effect);
-            setter.set_parameter(&self.params.effect, Effect::UserFile);
+            setter.set_parameter(&self.params.effect, Effect::UserFile.value());
             setter.end_set_parameter(&self.params.effect);
         }
         if self.model_dialog.unavailable {
@@ -519,6 +515,21 @@ fn enum_combo<T: Enum + PartialEq + Copy + 'static>(
         for (index, name) in T::variants().iter().enumerate() {
             let value = T::from_index(index);
             if ui.selectable_label(value == current, format!("{name}{}", note(value))).clicked() {
+                setter.begin_set_parameter(param);
+                setter.set_parameter(param, value);
+                setter.end_set_parameter(param);
+            }
+        }
+    });
+}
+
+/// The devices this build embeds, then the user's file.
+fn effect_combo(ui: &mut Ui, param: &IntParam, setter: &ParamSetter) {
+    let current = param.value();
+    ui.label("Effect");
+    egui::ComboBox::from_id_salt("Effect").selected_text(Effect::value_label(current)).show_ui(ui, |ui| {
+        for value in 0..=Effect::last_value() {
+            if ui.selectable_label(value == current, Effect::value_label(value)).clicked() {
                 setter.begin_set_parameter(param);
                 setter.set_parameter(param, value);
                 setter.end_set_parameter(param);

@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod chain;
 pub mod delay;
 pub mod editor;
+pub mod effect;
 pub mod meters;
 pub mod params;
 pub mod post;
@@ -80,7 +81,7 @@ impl Default for BlackBox {
 impl BlackBox {
     /// What the current selection plays; `Dry` when nothing was trained for it or no user model is loaded.
     fn target(&self) -> Slot {
-        match self.params.effect.value() {
+        match self.params.effect() {
             Effect::UserFile => self.rack.user_slot().unwrap_or(Slot::Dry),
             effect => catalogue::resolve(EMBEDDED, effect, self.params.gain.value(), self.params.model.value())
                 .map(Slot::Embedded)
@@ -178,7 +179,7 @@ impl BlackBox {
     fn knobs(&self) -> [f32; 2] {
         let params = &self.params;
         let knob = catalogue::conditioning_knob(
-            params.effect.value(),
+            params.effect(),
             params.model.value(),
             params.gain.value(),
             params.gain_knob.value(),

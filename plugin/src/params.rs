@@ -20,8 +20,9 @@ pub struct BlackBoxParams {
     #[persist = "cab-ir"]
     pub cabinet_ir: CabinetSlot,
 
+    /// The devices among the embedded models, then the user's file (see [`Effect`]).
     #[id = "effect"]
-    pub effect: EnumParam<Effect>,
+    pub effect: IntParam,
     #[id = "gain"]
     pub gain: EnumParam<GainSetting>,
     /// 0 = the best-scoring model for the effect and gain; 1..=12 = the study's architectures; 13 = the effect's
@@ -106,7 +107,9 @@ impl BlackBoxParams {
         BlackBoxParams {
             user_model,
             cabinet_ir,
-            effect: EnumParam::new("Effect", Effect::Sd1),
+            effect: IntParam::new("Effect", 0, IntRange::Linear { min: 0, max: Effect::last_value() })
+                .with_value_to_string(Arc::new(Effect::value_label))
+                .with_string_to_value(Arc::new(Effect::value_from_label)),
             gain: EnumParam::new("Gain", GainSetting::Mid),
             model: IntParam::new("Model", BEST_MODEL, IntRange::Linear { min: 0, max: catalogue::LAST_MODEL_CHOICE })
                 .with_value_to_string(Arc::new(catalogue::model_choice_label))
@@ -141,6 +144,11 @@ impl BlackBoxParams {
                 .with_string_to_value(formatters::s2v_f32_percentage()),
             bypass: BoolParam::new("Bypass", false).make_bypass(),
         }
+    }
+
+    /// What the Effect parameter selects.
+    pub fn effect(&self) -> Effect {
+        Effect::from_value(self.effect.value())
     }
 
     pub fn post_controls(&self) -> PostControls {

@@ -27,7 +27,7 @@ mod weights;
 pub use error::ModelError;
 pub use file::{FORMAT_VERSION, MAGIC, MAX_PAYLOAD_BYTES, ModelFile};
 pub use architecture::{Architecture, STUDY_ARCHITECTURES};
-pub use device::{DEFAULT_MAX_EPOCHS, DSL20H, SD1, STUDY_DEVICES, StudyDevice, full_name};
+pub use device::{DEFAULT_MAX_EPOCHS, DSL20H, SD1, STUDY_DEVICES, StudyDevice, device_order, full_name, short_name};
 pub use metadata::{CaptureFacts, ModelMetadata, Provenance, SongScore, TrainingMethod, TrainingRecipe};
 pub use setting::{Gain, STUDY_KNOB, SettingName};
 pub use weights::{GATES, LstmWeights, MAX_HIDDEN, MAX_INPUTS};
