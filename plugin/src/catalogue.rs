@@ -136,7 +136,7 @@ impl EmbeddedModel {
         self.streaming_esr.or(self.windowed_esr).unwrap_or(f32::INFINITY)
     }
 
-    /// A window-trained model can diverge once its state is carried (issue 6 measured 7 % windowed, 882 %
+    /// A window-trained model can diverge once its state is carried (one measured 7 % windowed, 882 %
     /// streamed): flag any model whose streamed error is far above its windowed error.
     pub fn unstable_when_streamed(&self) -> bool {
         is_unstable(self.streaming_esr, self.windowed_esr)

@@ -35,13 +35,14 @@ fn quick_run(data: &Path, out: &Path, numbers: &[usize]) -> GridRun {
         },
         jobs: 2,
         test_seconds: Some(1.0),
+        rate: None,
     }
 }
 
 /// 12 s of training and 8 s of test recordings per setting of the stand-in SD-1, in `<dir>/data`.
 fn stand_in_sd1(dir: &Path, seed: u64) -> std::path::PathBuf {
     let data = dir.join("data");
-    let args = SynthArgs { grid: Grid::Ds340, out: data.clone(), di: None, seed, train_seconds: Some(12.0), test_seconds: Some(8.0) };
+    let args = SynthArgs { grid: Grid::Ds340, out: data.clone(), di: None, seed, train_seconds: Some(12.0), test_seconds: Some(8.0), settings: None };
     synth(args).unwrap();
     data
 }
@@ -221,6 +222,12 @@ fn a_device_of_any_name_with_its_own_settings_trains_a_grid_cell_and_a_condition
     let meta = &model.metadata;
     assert_eq!((meta.effect.as_str(), meta.experiment.as_str(), meta.gain.name()), ("DS-1", "Mine", "Hard"));
     assert!(std::fs::read_to_string(out.join("reports/results.md")).unwrap().contains("model_Hard_64_0.01_44_12"));
+
+    // --rate resamples the 44.1 kHz recordings offline and trains at 48 kHz; the model says so.
+    let resampled = trainer(&["--only", "13", "--rate", "48000"]);
+    assert!(resampled.status.success(), "{}", String::from_utf8_lossy(&resampled.stderr));
+    let model = ModelFile::load(&out.join("models/DS-1/Mine/model_Hard_64_0.0001_44_13.bbx")).unwrap();
+    assert_eq!(model.metadata.sample_rate, 48_000);
 
     let conditioned = trainer(&["--conditioned"]);
     assert!(conditioned.status.success(), "{}", String::from_utf8_lossy(&conditioned.stderr));

@@ -79,6 +79,7 @@ fn short_procedural_runs_write_both_layouts_that_read_back() {
             seed: 3,
             train_seconds: Some(16.0),
             test_seconds: Some(9.0),
+            settings: None,
         };
         let report = build_grid(&config).expect("synth runs");
         assert!((report.train_seconds - 16.0).abs() < 0.01 && (report.test_seconds - 9.0).abs() < 0.01);
@@ -116,6 +117,7 @@ fn di_clips_are_resampled_to_44k1_and_split_into_train_and_test() {
         seed: 3,
         train_seconds: None,
         test_seconds: None,
+        settings: None,
     };
     let report = build_grid(&config).expect("synth runs on DI clips");
     // 3 s at 48 kHz is 132,300 samples at 44.1 kHz.
@@ -126,4 +128,33 @@ fn di_clips_are_resampled_to_44k1_and_split_into_train_and_test() {
     check_layout(&out, Grid::Ds340, 1, 1);
     let test_dir = layout::gain_dir(&out, &Device::study(Grid::Ds340), Split::Test, Gain::Mid);
     assert_eq!(names(&test_dir), ["Guitar_DI"]);
+}
+
+/// `--settings 4`: four drive positions from the study's Low to its High, named by the pot, with the knob values
+/// in a settings.toml that the trainer reads back in knob order, and the wet level rising with the drive.
+#[test]
+fn a_sweep_of_settings_is_written_with_its_knob_values() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let config = SynthConfig {
+        grid: Grid::Ultragain,
+        out: tmp.path().to_path_buf(),
+        di: None,
+        seed: 3,
+        train_seconds: Some(4.0),
+        test_seconds: Some(3.0),
+        settings: Some(4),
+    };
+    let report = build_grid(&config).expect("synth runs");
+    assert_eq!(report.gains.len(), 4);
+    let device = Device::new("DSL20HPreamp", "UltraGain-4settings").unwrap();
+    let settings = device.settings(tmp.path()).expect("settings read back");
+    let names: Vec<&str> = settings.iter().map(|s| s.name()).collect();
+    assert_eq!(names, ["Gain 2.0", "Gain 4.0", "Gain 6.0", "Gain 8.0"]);
+    let table = device.knobs(tmp.path(), &settings).unwrap().expect("settings.toml is written");
+    assert_eq!(table.knobs, vec!["gain".to_owned()]);
+    let knobs: Vec<f32> = settings.iter().map(|s| table.values(s)[0]).collect();
+    assert!(knobs.iter().zip([0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0]).all(|(a, b)| (a - b).abs() < 1e-6), "{knobs:?}");
+    // The low and high ends are the study's Low and High: the same circuit settings.
+    let low = report.gains.iter().find(|g| g.gain.name() == "Gain 2.0").unwrap();
+    assert!(low.settings.contains("Gain 2 ") || low.settings.contains("Gain 2,"), "{}", low.settings);
 }

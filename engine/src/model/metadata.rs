@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Gain, ModelError};
 
-/// How a model was trained; decides whether it can be trusted when streamed (see issue 6 and the README).
+/// How a model was trained; decides whether it can be trusted when streamed (see the README).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TrainingMethod {
     /// The study's way: isolated windows of `context` samples, each from zero state, predicting the last sample.

@@ -67,6 +67,10 @@ pub struct GridArgs {
     /// Validate on at most this many windows per epoch (default: all that are not training windows).
     #[arg(long)]
     pub validation_windows: Option<usize>,
+    /// Resample every take offline to this rate (e.g. 48000) and train the models at it; default: the
+    /// recordings' own rate.
+    #[arg(long)]
+    pub rate: Option<u32>,
     /// Models trained at once, one thread each.
     #[arg(long, default_value_t = 2)]
     pub jobs: usize,
@@ -109,6 +113,7 @@ fn default_data(device: &Device) -> anyhow::Result<PathBuf> {
             seed: 1,
             train_seconds: None,
             test_seconds: None,
+            settings: None,
         })?;
     }
     Ok(data)
@@ -165,6 +170,7 @@ pub fn run(args: GridArgs) -> anyhow::Result<()> {
             learning_rate: args.lr,
             settings: JobSettings { eval_threads: std::thread::available_parallelism().map_or(1, |n| n.get()), ..settings },
             test_seconds,
+            rate: args.rate,
         };
         let bar = model_progress_bar();
         let (result, files) = run_conditioned(&run, &bar)?;
@@ -173,7 +179,7 @@ pub fn run(args: GridArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let name = device.short_name();
-    let run = GridRun { device, data, models, reports: reports.clone(), cells: selected, settings, jobs: args.jobs, test_seconds };
+    let run = GridRun { device, data, models, reports: reports.clone(), cells: selected, settings, jobs: args.jobs, test_seconds, rate: args.rate };
     let summary = run_grid(&run)?;
     println!(
         "{} ({:?}): {} trained, {} already finished, {} failed; reports in {}",

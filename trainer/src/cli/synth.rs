@@ -25,6 +25,10 @@ pub struct SynthArgs {
     /// Procedural guitar only: seconds of test songs (default 90).
     #[arg(long)]
     pub test_seconds: Option<f64>,
+    /// Record N drive positions evenly from the study's Low to its High (at least 2) instead of its three, into
+    /// <experiment>-<N>settings with a settings.toml, for a conditioned model that learns the knob between them.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(2..=32))]
+    pub settings: Option<u16>,
 }
 
 pub fn run(args: SynthArgs) -> anyhow::Result<()> {
@@ -35,6 +39,7 @@ pub fn run(args: SynthArgs) -> anyhow::Result<()> {
         seed: args.seed,
         train_seconds: args.train_seconds,
         test_seconds: args.test_seconds,
+        settings: args.settings.map(usize::from),
     };
     let report = build_grid(&config)?;
     println!("stand-in data: {} -> {}", report.circuit, report.root.display());
@@ -55,7 +60,8 @@ pub fn run(args: SynthArgs) -> anyhow::Result<()> {
         );
     }
     println!(
-        "  synthesis: 3 x {:.1} s of audio in {:.1} s wall clock = {:.0}x real time (three gains in parallel, files included)",
+        "  synthesis: {} x {:.1} s of audio in {:.1} s wall clock = {:.0}x real time (settings in parallel, files included)",
+        report.gains.len(),
         report.train_seconds + report.test_seconds,
         report.wall_seconds,
         report.realtime_factor()

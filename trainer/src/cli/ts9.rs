@@ -1,4 +1,4 @@
-//! `trainer ts9`: the real-pedal check of issue 6 on the Ibanez TS9 pair — first 80 % trains, last 20 % tests,
+//! `trainer ts9`: the real-pedal check on the Ibanez TS9 pair — first 80 % trains, last 20 % tests,
 //! ctx 88 / 96 units at both of the study's learning rates, windowed and streaming.
 
 use std::path::PathBuf;

@@ -34,6 +34,20 @@ impl Song {
         self.dry.is_empty()
     }
 
+    /// Both files resampled offline to `rate` (the engine's clip resampler), cut to the shorter of the two.
+    pub fn resample(&mut self, rate: u32) -> Result<(), blackbox_engine::resample::ResampleError> {
+        if self.rate == rate {
+            return Ok(());
+        }
+        let dry = blackbox_engine::resample::resample_clip(&self.dry, self.rate, rate)?;
+        let wet = blackbox_engine::resample::resample_clip(&self.wet, self.rate, rate)?;
+        let len = dry.len().min(wet.len());
+        (self.dry, self.wet, self.rate) = (dry, wet, rate);
+        self.dry.truncate(len);
+        self.wet.truncate(len);
+        Ok(())
+    }
+
     pub fn duration_seconds(&self) -> f64 {
         self.len() as f64 / f64::from(self.rate.max(1))
     }

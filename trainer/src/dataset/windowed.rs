@@ -30,7 +30,7 @@ impl Default for WindowConfig {
 
 /// Windows stored flat, training windows first, so that each view is two contiguous slices.
 ///
-/// Conditioning (issue 6) fits beside this without changing it: a `knob: Vec<f32>` column (one value per window,
+/// Conditioning fits beside this without changing it: a `knob: Vec<f32>` column (one value per window,
 /// 0 / 0.5 / 1 for Low / Mid / High) filled by a constructor that windows each gain's recordings and appends them,
 /// and a second input channel that batches repeat over the window's steps. `x` stays one feature per step, so
 /// single-gain models see exactly this layout.

@@ -21,7 +21,7 @@ use crate::report::{
     ConditionedFiles, ConditionedReport, DataSource, EsrMode, GainReference, GridInfo, KnobPoint, ModelResult,
     write_conditioned_report,
 };
-use crate::standin::GainLevel;
+use crate::standin::RecordingRig;
 
 /// Knob positions of the THD sweep: 0 to 1 in steps of 0.05.
 pub const SWEEP_POINTS: usize = 21;
@@ -39,6 +39,8 @@ pub struct ConditionedRun {
     pub learning_rate: f64,
     pub settings: JobSettings,
     pub test_seconds: Option<f64>,
+    /// Every take resampled offline to this rate; `None` trains at the recordings' own rate.
+    pub rate: Option<u32>,
 }
 
 impl ConditionedRun {
@@ -68,7 +70,7 @@ pub fn run_conditioned(run: &ConditionedRun, progress: &ProgressBar) -> anyhow::
         )
     })?;
     let cell = run.cell(&settings);
-    let data = load_gains(&run.data, &run.device, &settings, run.test_seconds)?;
+    let data = load_gains(&run.data, &run.device, &settings, run.test_seconds, run.rate)?;
     let provenance = combined_provenance(&data);
     let result = match store.finished(&cell) {
         Some(result) => result,
@@ -214,20 +216,18 @@ fn references(
             Some((side, cell, _, _)) => Some(model_thd(&ModelFile::load(&side.model_path(cell))?.weights, &[], tone)),
             None => None,
         };
-        let level = match gain {
-            Gain::Low => Some(GainLevel::Low),
-            Gain::Mid => Some(GainLevel::Mid),
-            Gain::High => Some(GainLevel::High),
-            _ => None,
+        // Stand-in data names its circuit, whose knob is the table's first (the study's scale, Low 0 to High 1).
+        let circuit = match provenance {
+            Provenance::StandIn { circuit, .. } => RecordingRig::grid_of_circuit(circuit),
+            Provenance::Recordings { .. } | Provenance::Capture(_) => None,
         };
-        let circuit = run.device.preset().filter(|_| provenance.is_stand_in()).zip(level);
         out.push(GainReference {
             gain,
             knob,
             conditioned_esr: mean_streaming_esr(conditioned, Some(&format!("{}_", gain.name()))),
             best_fixed: best.map(|(_, _, result, esr)| (result.name, esr)),
             same_architecture_esr,
-            circuit_thd: circuit.map(|(grid, level)| circuit_thd(grid, level, tone)),
+            circuit_thd: circuit.map(|grid| circuit_thd(grid, f64::from(knob), tone)),
             best_fixed_thd,
         });
     }

@@ -29,6 +29,8 @@ pub struct GridRun {
     pub jobs: usize,
     /// Test songs are cut to this many seconds (quick runs); `None` tests on whole songs.
     pub test_seconds: Option<f64>,
+    /// Every take resampled offline to this rate before training; `None` trains at the recordings' own rate.
+    pub rate: Option<u32>,
 }
 
 /// What a grid run did.
@@ -57,7 +59,7 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
     }
     let mut gains: Vec<Gain> = run.cells.iter().map(|c| c.gain).collect();
     gains.dedup();
-    let data = load_gains(&run.data, device, &gains, run.test_seconds)?;
+    let data = load_gains(&run.data, device, &gains, run.test_seconds, run.rate)?;
     let mut notices = std::collections::BTreeSet::new();
     for cell in &pending {
         let available = data[&cell.gain].train.total_samples() / cell.ctx.max(1);
@@ -176,18 +178,26 @@ pub fn method_report_dir(grid_reports: &Path, method: TrainingMethod) -> PathBuf
     }
 }
 
-/// Each gain's training and test takes from `data` (test takes cut to `test_seconds` if given), with the
-/// provenance their WAV comments declare.
+/// Each setting's training and test takes from `data` (test takes cut to `test_seconds` if given, every take
+/// resampled to `rate` if given), with the provenance their WAV comments declare.
 pub fn load_gains(
     data: &Path,
     device: &Device,
     gains: &[Gain],
     test_seconds: Option<f64>,
+    rate: Option<u32>,
 ) -> anyhow::Result<BTreeMap<Gain, GainData>> {
     let mut out = BTreeMap::new();
     for &gain in gains {
-        let train = load_gain(data, device, Split::Train, gain)?;
-        let test = load_gain(data, device, Split::Test, gain)?;
+        let mut train = load_gain(data, device, Split::Train, gain)?;
+        let mut test = load_gain(data, device, Split::Test, gain)?;
+        if let Some(rate) = rate {
+            for song in train.songs.iter_mut().chain(test.songs.iter_mut()) {
+                let from = song.rate;
+                song.resample(rate)
+                    .with_context(|| format!("resampling {} of {} from {from} to {rate} Hz", song.name, gain.name()))?;
+            }
+        }
         for warning in train.warnings.iter().chain(&test.warnings) {
             eprintln!("warning: {warning}");
         }
@@ -196,7 +206,7 @@ pub fn load_gains(
         if let Some((rate, name)) = rates.into_iter().find(|(rate, _)| *rate != first_rate) {
             anyhow::bail!(
                 "{}: the take {name} of {} is {rate} Hz but the other recordings are {first_rate} Hz; a grid \
-                 trains at one rate, so record or export every take at one rate",
+                 trains at one rate, so record or export every take at one rate (or give --rate to resample them all)",
                 device.label(),
                 gain.name()
             );

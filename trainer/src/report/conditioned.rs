@@ -1,4 +1,4 @@
-//! The gain-conditioned model's report (issue 6, item 3): its streaming test ESR at Low / Mid / High beside the
+//! The gain-conditioned model's report: its streaming test ESR at Low / Mid / High beside the
 //! per-gain models', and how its distortion follows the knob between those settings — a THD-versus-knob curve,
 //! checked for being monotone and smooth, with the reference circuit's and the per-gain models' THD at the three
 //! settings.

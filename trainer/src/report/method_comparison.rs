@@ -1,4 +1,4 @@
-//! Windowed versus streaming training, cell by cell (issue 6, item 2).
+//! Windowed versus streaming training, cell by cell.
 //!
 //! The study trained on isolated windows from zero state; the plugin runs the LSTM with its state carried
 //! forever. What matters to a listener is the streaming-mode test ESR, so each of the grid's cells (gain x ctx x

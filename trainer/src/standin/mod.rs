@@ -1,5 +1,5 @@
 //! Stand-in recordings: physically modelled reference circuits of the study's two effects, a procedural guitar,
-//! and the recording chain that writes them in the study's layout (issue 3).
+//! and the recording chain that writes them in the study's layout.
 //!
 //! The study's own recordings (a Boss SD-1 and a Marshall DSL20H preamp, dry and wet recorded at once) are not
 //! available; these circuits produce honest substitutes so that the trainer can be exercised end to end, and the
@@ -36,6 +36,15 @@ impl GainLevel {
             GainLevel::Low => "Low",
             GainLevel::Mid => "Mid",
             GainLevel::High => "High",
+        }
+    }
+
+    /// Where the setting sits on the stand-in circuits' knob: Low 0, Mid 0.5, High 1 (the study's gain knob).
+    pub fn knob(self) -> f64 {
+        match self {
+            GainLevel::Low => 0.0,
+            GainLevel::Mid => 0.5,
+            GainLevel::High => 1.0,
         }
     }
 }

@@ -42,9 +42,14 @@ pub struct RecordingRig {
 impl RecordingRig {
     /// The study's rig for `grid` at `gain`; `sample_rate` is the recordings' (44.1 kHz).
     pub fn study(grid: Grid, gain: GainLevel, sample_rate: f64) -> Self {
+        Self::at_knob(grid, gain.knob(), sample_rate)
+    }
+
+    /// The rig with the effect's drive anywhere between the study's Low (`knob` 0) and High (`knob` 1).
+    pub fn at_knob(grid: Grid, knob: f64, sample_rate: f64) -> Self {
         match grid {
             Grid::Ds340 => {
-                let s = Sd1Settings::study(gain);
+                let s = Sd1Settings::at_knob(knob);
                 Self {
                     circuit: Circuit::Sd1(Sd1Circuit::new(s, sample_rate)),
                     dry: AudioInterface::scarlett_2i2_gen4(DRY_GAIN_DB),
@@ -53,7 +58,7 @@ impl RecordingRig {
                 }
             }
             Grid::Ultragain => {
-                let s = Dsl20hSettings::study(gain);
+                let s = Dsl20hSettings::at_knob(knob);
                 Self {
                     // The tables are built once here; each recording clones them and draws its own noise.
                     circuit: Circuit::Dsl20h(Dsl20hPreamp::new(s, sample_rate, 0)),
@@ -63,6 +68,25 @@ impl RecordingRig {
                 }
             }
         }
+    }
+
+    /// A setting's folder name at `knob`, by the pot it turns: "Drive 0.50" (SD-1, of rotation), "Gain 5.0"
+    /// (DSL20H, on its 0-10 dial).
+    pub fn setting_name(grid: Grid, knob: f64) -> String {
+        match grid {
+            Grid::Ds340 => format!("Drive {:.2}", Sd1Settings::at_knob(knob).drive),
+            Grid::Ultragain => format!("Gain {:.1}", Dsl20hSettings::at_knob(knob).gain),
+        }
+    }
+
+    /// The study's device whose reference circuit a stand-in label names (by the circuit's type name, which
+    /// starts the label), so that reports can play the circuit.
+    pub fn grid_of_circuit(circuit: &str) -> Option<Grid> {
+        let type_name = |grid| match grid {
+            Grid::Ds340 => "Sd1Circuit",
+            Grid::Ultragain => "Dsl20hPreamp",
+        };
+        Grid::ALL.into_iter().find(|&g| circuit.trim_start().starts_with(type_name(g)))
     }
 
     /// Which circuit, for labels and `SOURCE.md`.

@@ -22,7 +22,7 @@ const PANEL_HEIGHT: u32 = 270;
 const HEADER_HEIGHT: u32 = 130;
 const TITLE: &str = "Training and validation loss per epoch";
 
-/// What the plotted loss is: the study's ESR, or (issue 6) pre-emphasised ESR plus a DC term when trained
+/// What the plotted loss is: the study's ESR, or (streaming training) pre-emphasised ESR plus a DC term when trained
 /// streaming, which is not directly comparable with the test ESR.
 fn title_for(results: &[ModelResult]) -> String {
     if results.iter().any(|r| r.method == TrainingMethod::Streaming) {

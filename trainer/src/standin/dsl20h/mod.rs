@@ -64,13 +64,13 @@ pub struct Dsl20hSettings {
 impl Dsl20hSettings {
     /// The study's settings: Gain 2 / 5 / 8, EQ at 5, Volume 10.
     pub fn study(gain: GainLevel) -> Self {
-        let g = match gain {
-            GainLevel::Low => 2.0,
-            GainLevel::Mid => 5.0,
-            GainLevel::High => 8.0,
-        };
+        Self::at_knob(gain.knob())
+    }
+
+    /// Gain anywhere from the study's Low (2, `knob` 0) to its High (8, `knob` 1), EQ at 5, Volume 10.
+    pub fn at_knob(knob: f64) -> Self {
         Self {
-            gain: g,
+            gain: 2.0 + 6.0 * knob.clamp(0.0, 1.0),
             treble: 5.0,
             middle: 5.0,
             bass: 5.0,

@@ -54,16 +54,12 @@ pub struct Sd1Settings {
 impl Sd1Settings {
     /// The study's settings: Drive at 9:00 / 12:00 / 3:00, Tone and Level at noon.
     pub fn study(gain: GainLevel) -> Self {
-        let drive = match gain {
-            GainLevel::Low => 0.25,
-            GainLevel::Mid => 0.5,
-            GainLevel::High => 0.75,
-        };
-        Self {
-            drive,
-            tone: 0.5,
-            level: 0.5,
-        }
+        Self::at_knob(gain.knob())
+    }
+
+    /// Drive anywhere from the study's Low (9:00, `knob` 0) to its High (3:00, `knob` 1), Tone and Level at noon.
+    pub fn at_knob(knob: f64) -> Self {
+        Self { drive: 0.25 + 0.5 * knob.clamp(0.0, 1.0), tone: 0.5, level: 0.5 }
     }
 
     pub fn describe(&self) -> String {

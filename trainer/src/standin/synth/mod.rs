@@ -1,8 +1,9 @@
-//! `trainer synth`: dry material through the reference circuits at the study's three settings, written in the
-//! study's layout with a `SOURCE.md` that says what the files are.
+//! `trainer synth`: dry material through the reference circuits at the study's three settings (or at any number
+//! of drive positions from its Low to its High), written in the study's layout with a `SOURCE.md` that says what
+//! the files are, and a `settings.toml` with each position's knob value when there are more than the study's.
 //!
-//! The three gains run in parallel threads (`std::thread::scope`), each with its own rig; the dry files are the
-//! same in every gain folder, as they were in the study where dry and wet were recorded at once.
+//! The settings run in parallel threads (`std::thread::scope`), each with its own rig; the dry files are the
+//! same in every setting's folder, as they were in the study where dry and wet were recorded at once.
 
 pub mod error;
 pub mod source_md;
@@ -12,8 +13,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::audio::write_mono_24;
-use crate::dataset::Device;
+use blackbox_engine::model::{Gain, STUDY_KNOB};
+
 use crate::dataset::layout::{self, Grid, SAMPLE_RATE};
+use crate::dataset::{Device, KnobTable};
 use crate::standin::GainLevel;
 use crate::standin::dsp::rng::SeededRng;
 use crate::standin::rig::RecordingRig;
@@ -32,12 +35,43 @@ pub struct SynthConfig {
     /// Procedural only: total seconds of training and of test songs.
     pub train_seconds: Option<f64>,
     pub test_seconds: Option<f64>,
+    /// `None`: the study's Low / Mid / High. `Some(n)`: n drive positions evenly from Low to High, in the
+    /// experiment folder `<experiment>-<n>settings`, named by their pot ("Gain 3.0") with a `settings.toml`.
+    pub settings: Option<usize>,
 }
 
-/// What one gain's thread did.
+impl SynthConfig {
+    /// The experiment folder this run writes.
+    pub fn experiment(&self) -> String {
+        match self.settings {
+            None => self.grid.experiment().to_owned(),
+            Some(n) => format!("{}-{n}settings", self.grid.experiment()),
+        }
+    }
+
+    /// Each setting's folder and its position on the study's knob (Low 0, High 1).
+    pub fn positions(&self) -> Vec<(Gain, f64)> {
+        match self.settings {
+            None => GainLevel::ALL.iter().map(|&g| (g.into(), g.knob())).collect(),
+            Some(n) => (0..n)
+                .map(|i| {
+                    let knob = i as f64 / (n.max(2) - 1) as f64;
+                    let name = RecordingRig::setting_name(self.grid, knob);
+                    (Gain::from_folder(&name).expect("pot names are valid setting names"), knob)
+                })
+                .collect(),
+        }
+    }
+
+    pub fn device(&self) -> Device {
+        Device { effect: self.grid.effect().to_owned(), experiment: self.experiment() }
+    }
+}
+
+/// What one setting's thread did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GainSummary {
-    pub gain: GainLevel,
+    pub gain: Gain,
     pub settings: String,
     pub wet_peak_dbfs: f64,
     pub clipped_samples: usize,
@@ -58,9 +92,9 @@ pub struct SynthReport {
 }
 
 impl SynthReport {
-    /// Seconds of audio recorded (all three gains) per second of wall-clock time.
+    /// Seconds of audio recorded (all settings) per second of wall-clock time.
     pub fn realtime_factor(&self) -> f64 {
-        3.0 * (self.train_seconds + self.test_seconds) / self.wall_seconds
+        self.gains.len() as f64 * (self.train_seconds + self.test_seconds) / self.wall_seconds
     }
 }
 
@@ -87,9 +121,9 @@ fn write(path: &Path, samples: &[f64], label: &str) -> Result<usize, SynthError>
     Ok(report.clipped_samples)
 }
 
-/// Records every clip at one gain and writes its Dry and Wet files.
-fn record_gain(config: &SynthConfig, gain: GainLevel, clips: &[DryClip]) -> Result<GainSummary, SynthError> {
-    let rig = RecordingRig::study(config.grid, gain, f64::from(SAMPLE_RATE));
+/// Records every clip at one setting and writes its Dry and Wet files.
+fn record_gain(config: &SynthConfig, gain: Gain, knob: f64, clips: &[DryClip]) -> Result<GainSummary, SynthError> {
+    let rig = RecordingRig::at_knob(config.grid, knob, f64::from(SAMPLE_RATE));
     let (mut peak, mut clipped, mut circuit_seconds) = (f64::NEG_INFINITY, 0, 0.0);
     for clip in clips {
         let seed = SeededRng::derive(config.seed, &format!("{} {}", clip.name, gain.name())).next_u64();
@@ -97,7 +131,7 @@ fn record_gain(config: &SynthConfig, gain: GainLevel, clips: &[DryClip]) -> Resu
         let wet = rig.record(&clip.samples, seed);
         circuit_seconds += started.elapsed().as_secs_f64();
         peak = peak.max(peak_dbfs(&wet));
-        let dir = layout::gain_dir(&config.out, &Device::study(config.grid), clip.split, gain.into());
+        let dir = layout::gain_dir(&config.out, &config.device(), clip.split, gain);
         let dry_label = format!(
             "stand-in data: dry input of {}, {}, seed {}, from {}",
             rig.circuit_name(),
@@ -121,6 +155,10 @@ fn record_gain(config: &SynthConfig, gain: GainLevel, clips: &[DryClip]) -> Resu
         clipped_samples: clipped,
         circuit_seconds,
     })
+}
+
+fn report_settings(config: &SynthConfig) -> usize {
+    config.settings.unwrap_or(GainLevel::ALL.len())
 }
 
 /// Builds one grid's stand-in data set.
@@ -158,9 +196,10 @@ pub fn build_grid(config: &SynthConfig) -> Result<SynthReport, SynthError> {
     let started = Instant::now();
     let clips_ref = &clips;
     let results: Vec<Result<GainSummary, SynthError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = GainLevel::ALL
-            .iter()
-            .map(|&gain| scope.spawn(move || record_gain(config, gain, clips_ref)))
+        let handles: Vec<_> = config
+            .positions()
+            .into_iter()
+            .map(|(gain, knob)| scope.spawn(move || record_gain(config, gain, knob, clips_ref)))
             .collect();
         handles
             .into_iter()
@@ -170,7 +209,7 @@ pub fn build_grid(config: &SynthConfig) -> Result<SynthReport, SynthError> {
     let wall_seconds = started.elapsed().as_secs_f64();
     let gains = results.into_iter().collect::<Result<Vec<_>, _>>()?;
 
-    let root = config.out.join(config.grid.effect()).join(config.grid.experiment());
+    let root = config.device().dir(&config.out);
     let circuit = RecordingRig::study(config.grid, GainLevel::Low, f64::from(SAMPLE_RATE))
         .circuit_name()
         .to_string();
@@ -182,8 +221,17 @@ pub fn build_grid(config: &SynthConfig) -> Result<SynthReport, SynthError> {
         dry_peak_dbfs,
         gains,
         wall_seconds,
-        files_written: clips.len() * 2 * 3,
+        files_written: clips.len() * 2 * report_settings(config),
     };
+    if config.settings.is_some() {
+        let path = root.join(KnobTable::FILE_NAME);
+        let table: String = config
+            .positions()
+            .iter()
+            .map(|(gain, knob)| format!("[\"{}\"]\n{STUDY_KNOB} = {knob}\n\n", gain.name()))
+            .collect();
+        std::fs::write(&path, table).map_err(|source| SynthError::WriteSource { path, source })?;
+    }
     let source_path = root.join("SOURCE.md");
     std::fs::write(&source_path, source_md::render(config, &report, &clips)).map_err(|source| {
         SynthError::WriteSource {

@@ -13,7 +13,7 @@ from sdatkinson/NeuralAmpModelerPlugin (MIT licence), 48 kHz 24-bit mono";
 pub fn render(config: &SynthConfig, report: &SynthReport, clips: &[DryClip]) -> String {
     let mut s = String::new();
     let grid = config.grid;
-    let _ = writeln!(s, "# {}/{} — STAND-IN DATA\n", grid.effect(), grid.experiment());
+    let _ = writeln!(s, "# {}/{} — STAND-IN DATA\n", grid.effect(), config.experiment());
     let _ = writeln!(
         s,
         "These recordings are **not** the study's. They are stand-in data made by `trainer synth`: dry guitar \
