@@ -33,15 +33,14 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
     // A wrong --data would otherwise be reported once per folder.
     crate::dataset::require_folder(&args.data)?;
     println!("{} in {}", device.label(), args.data.display());
-    let settings = device.settings(&args.data)?;
-    match device.knobs(&args.data, &settings) {
-        Ok(Some(table)) => {
+    let (settings, knobs) = device.settings_and_knobs(&args.data)?;
+    match knobs {
+        Some(table) => {
             let knobs = |s| table.values(s).iter().map(|v| format!("{v:.2}")).collect::<Vec<_>>().join(", ");
             let each: Vec<String> = settings.iter().map(|s| format!("{} ({})", s.name(), knobs(s))).collect();
             println!("knobs {}: {}", table.knobs.join(", "), each.join("; "));
         }
-        Ok(None) => println!("settings {} (no settings.toml: no conditioned model)", names(&settings)),
-        Err(error) => println!("error: {error}"),
+        None => println!("settings {} (no settings.toml: no conditioned model)", names(&settings)),
     }
     // Every folder is reported before giving up, so one run shows all that is wrong with a data set.
     let mut problems = 0;

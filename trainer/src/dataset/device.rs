@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use blackbox_engine::model::{DEFAULT_MAX_EPOCHS, Gain, STUDY_DEVICES};
+use blackbox_engine::model::{DEFAULT_MAX_EPOCHS, Gain};
 
 use super::DatasetError;
 use super::knobs::KnobTable;
@@ -39,8 +39,7 @@ impl Device {
 
     /// The study's epoch cap for its devices; the default cap for any other.
     pub fn max_epochs(&self) -> usize {
-        let study = STUDY_DEVICES.iter().find(|d| d.effect == self.effect && d.experiment == self.experiment);
-        study.map_or(DEFAULT_MAX_EPOCHS, |d| d.max_epochs)
+        self.preset().map_or(DEFAULT_MAX_EPOCHS, Grid::max_epochs)
     }
 
     /// "SD-1 / DS340".
@@ -63,6 +62,11 @@ impl Device {
     /// The settings recorded under `Train/` (every one must be under `Test/` too, which loading checks), ordered
     /// by their knob values where `settings.toml` gives them, else the study's three first and the rest by name.
     pub fn settings(&self, data: &Path) -> Result<Vec<Gain>, DatasetError> {
+        self.settings_and_knobs(data).map(|(settings, _)| settings)
+    }
+
+    /// [`Self::settings`] with the knob values that ordered them (see [`Self::knobs`]), read once.
+    pub fn settings_and_knobs(&self, data: &Path) -> Result<(Vec<Gain>, Option<KnobTable>), DatasetError> {
         let train = self.dir(data).join(Split::Train.name());
         require_folder(&train)?;
         let list = |source| DatasetError::List { path: train.clone(), source };
@@ -85,7 +89,7 @@ impl Device {
             Some(t) => t.values(a).partial_cmp(&t.values(b)).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(b)),
             None => a.cmp(b),
         });
-        Ok(settings)
+        Ok((settings, table))
     }
 
     /// The knob values of each setting: `settings.toml` in the experiment folder if present, else the study's

@@ -60,8 +60,8 @@ impl ConditionedRun {
 /// Trains (or resumes, or finds finished) the conditioned model and writes its report.
 pub fn run_conditioned(run: &ConditionedRun, progress: &ProgressBar) -> anyhow::Result<(ModelResult, ConditionedFiles)> {
     let store = GridStore::new(&run.models, &run.device, TrainingMethod::Streaming);
-    let settings = run.device.settings(&run.data)?;
-    let knobs = run.device.knobs(&run.data, &settings)?.with_context(|| {
+    let (settings, knobs) = run.device.settings_and_knobs(&run.data)?;
+    let knobs = knobs.with_context(|| {
         format!(
             "{}: a conditioned model needs each setting's knob values; write them in {} (e.g. [Drive1] then \
              drive = 0.1)",
