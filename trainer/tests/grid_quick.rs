@@ -240,3 +240,98 @@ fn a_device_of_any_name_with_its_own_settings_trains_a_grid_cell_and_a_condition
     let md = std::fs::read_to_string(out.join("reports/conditioned/conditioned.md")).unwrap();
     assert!(md.contains("| Hard | 0.9 |"), "{md}");
 }
+
+/// A grid sharded across two machines with `--only` (each training into its own models folder), gathered by
+/// `trainer report`, reports what one machine training every cell reports: the same figures, plots and waveform,
+/// only the training times differ.
+#[test]
+fn a_grid_sharded_in_two_and_gathered_reports_what_one_machine_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = stand_in_sd1(dir.path(), 5);
+    let small = ["--epochs", "1", "--train-windows", "1500", "--validation-windows", "500"];
+    let train = |out: &str, only: &str, method: &str| {
+        let args = [&small[..], &["--only", only, "--method", method]].concat();
+        trainer_quick(&args, &data, &dir.path().join(out));
+    };
+    train("one", "0,12", "windowed");
+    train("one", "0", "streaming");
+    train("a", "0", "windowed");
+    train("a", "0", "streaming");
+    train("b", "12", "windowed");
+
+    let merged = dir.path().join("merged");
+    let report = |gather: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_trainer"));
+        command.args(["report", "--grid", "ds340", "--quick", "--data"]).arg(&data);
+        command.arg("--models").arg(merged.join("models")).arg("--reports").arg(merged.join("reports"));
+        for shard in gather {
+            command.arg("--gather").arg(dir.path().join(shard).join("models"));
+        }
+        command.output().unwrap()
+    };
+    let gathered = report(&["a", "b"]);
+    let stdout = String::from_utf8_lossy(&gathered.stdout);
+    assert!(gathered.status.success(), "{}", String::from_utf8_lossy(&gathered.stderr));
+    assert!(stdout.contains("gathered 3 finished models"), "{stdout}");
+
+    let (one, merged_reports) = (dir.path().join("one/reports"), merged.join("reports"));
+    for file in ["results.md", "streaming/results.md", "windowed_vs_streaming.md"] {
+        let read = |root: &Path| without_whole_numbers(&std::fs::read_to_string(root.join(file)).unwrap());
+        assert_eq!(read(&merged_reports), read(&one), "{file}");
+    }
+    for file in ["results.csv", "streaming/results.csv"] {
+        let read = |root: &Path| without_column(&std::fs::read_to_string(root.join(file)).unwrap(), "train_seconds");
+        assert_eq!(read(&merged_reports), read(&one), "{file}");
+    }
+    assert_eq!(std::fs::read_to_string(one.join("results.csv")).unwrap().lines().count(), 3);
+    for file in ["modelResults.png", "summary_modelResults.png", "AllTrainVal.png", "waveform.png", "streaming/waveform.png"] {
+        let read = |root: &Path| std::fs::read(root.join(file)).unwrap();
+        assert!(read(&merged_reports) == read(&one), "{file} differs");
+    }
+
+    // Gathering again copies nothing; a shard holding a different training of a cell already gathered is refused.
+    let again = report(&["a", "b"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("gathered 0 finished models"));
+    let stray = dir.path().join("c");
+    train("c", "12", "windowed");
+    let c_model = stray.join("models/SD-1/DS340/model_Mid_64_0.01_44_12.bbx");
+    let mut other = ModelFile::load(&c_model).unwrap();
+    other.weights.dense_bias += 0.25;
+    other.save(&c_model).unwrap();
+    let refused = report(&["c"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && stderr.contains("two shards trained it"), "{stderr}");
+}
+
+/// Markdown with every whole number (the training seconds among them) replaced by `#`; decimals stay.
+fn without_whole_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            let token: String = chars[start..i].iter().collect();
+            let glued = start > 0 && chars[start - 1].is_alphanumeric();
+            out.push_str(if token.contains('.') || glued { &token } else { "#" });
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A CSV without the named column.
+fn without_column(csv: &str, column: &str) -> Vec<Vec<String>> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let skip = header.iter().position(|h| *h == column).unwrap();
+    std::iter::once(header.join(","))
+        .chain(lines.map(str::to_owned))
+        .map(|line| line.split(',').enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| c.to_owned()).collect())
+        .collect()
+}

@@ -1,11 +1,10 @@
 //! `trainer --grid NAME [...]`: the study's 36-model grid on a data folder in its layout.
 
-use std::path::PathBuf;
-
 use blackbox_engine::model::TrainingMethod;
 
 use super::device::DeviceArgs;
-use crate::dataset::{Device, STUDY_SPLIT_SEED, STUDY_TRAIN_WINDOWS, TrainSize};
+use super::folders::{GridDirs, GridFolders};
+use crate::dataset::{STUDY_SPLIT_SEED, STUDY_TRAIN_WINDOWS, TrainSize};
 use crate::grid::{
     ConditionedRun, GridCell, GridRun, JobSettings, cells_for, model_progress_bar, run_conditioned, run_grid,
 };
@@ -15,7 +14,7 @@ const QUICK_CELLS: [usize; 3] = [0, 1, 2];
 const QUICK_EPOCHS: usize = 2;
 const QUICK_TRAIN_WINDOWS: usize = 4_000;
 const QUICK_VALIDATION_WINDOWS: usize = 2_000;
-const QUICK_TEST_SECONDS: f64 = 1.5;
+pub(super) const QUICK_TEST_SECONDS: f64 = 1.5;
 /// The study's early-stopping patience.
 const PATIENCE: usize = 15;
 
@@ -23,19 +22,8 @@ const PATIENCE: usize = 15;
 pub struct GridArgs {
     #[command(flatten)]
     pub device: DeviceArgs,
-    /// Recordings in the study's layout (<data>/<effect>/<experiment>/{Train,Test}/<setting>/{Dry,Wet}).
-    /// Default: data/, where procedural stand-in recordings are synthesised first if a study grid's folder is
-    /// absent.
-    #[arg(long)]
-    pub data: Option<PathBuf>,
-    /// Where finished models go (as <models>/<effect>/<experiment>/model_*.bbx). Default: models, or
-    /// target/quick/models with --quick.
-    #[arg(long)]
-    pub models: Option<PathBuf>,
-    /// Where reports go. Default: reports/<grid> (reports/<effect>-<experiment> for other devices), under
-    /// target/quick/ with --quick.
-    #[arg(long)]
-    pub reports: Option<PathBuf>,
+    #[command(flatten)]
+    pub folders: GridFolders,
     /// How to train: `windowed` (the study's isolated windows from zero state) or `streaming` (1 s segments with
     /// the state carried, truncated BPTT every ctx steps, pre-emphasised ESR + DC loss). Streaming models are saved
     /// beside the windowed ones with a `_streaming` suffix, and their grid report goes to <reports>/streaming.
@@ -97,35 +85,10 @@ impl From<Method> for TrainingMethod {
     }
 }
 
-/// `data/`, with the procedural stand-in recordings `trainer synth` makes written there first if a study grid's
-/// folder does not exist yet: a fresh clone can train and report without any recordings.
-fn default_data(device: &Device) -> anyhow::Result<PathBuf> {
-    let data = PathBuf::from("data");
-    let Some(grid) = device.preset() else {
-        return Ok(data);
-    };
-    if !device.dir(&data).exists() {
-        println!("no recordings in data/{}/{}: synthesising procedural stand-in data there first", grid.effect(), grid.experiment());
-        super::synth::run(super::synth::SynthArgs {
-            grid,
-            out: data.clone(),
-            di: None,
-            seed: 1,
-            train_seconds: None,
-            test_seconds: None,
-            settings: None,
-        })?;
-    }
-    Ok(data)
-}
-
 pub fn run(args: GridArgs) -> anyhow::Result<()> {
     let device = args.device.device()?;
     let quick = args.quick;
-    let data = match args.data {
-        Some(data) => data,
-        None => default_data(&device)?,
-    };
+    let GridDirs { data, models, reports } = args.folders.resolve(&device, quick)?;
     let all = cells_for(&device.settings(&data)?);
     let selected: Vec<GridCell> = match (&args.only, quick) {
         (Some(only), _) => {
@@ -137,9 +100,6 @@ pub fn run(args: GridArgs) -> anyhow::Result<()> {
         (None, true) => QUICK_CELLS.iter().filter_map(|&n| all.get(n).copied()).collect(),
         (None, false) => all.clone(),
     };
-    let base = if quick { PathBuf::from("target/quick") } else { PathBuf::new() };
-    let models = args.models.unwrap_or_else(|| base.join("models"));
-    let reports = args.reports.unwrap_or_else(|| base.join("reports").join(device.short_name()));
     let train_windows = args.train_windows.unwrap_or(if quick { QUICK_TRAIN_WINDOWS } else { STUDY_TRAIN_WINDOWS });
     let validation_windows = args.validation_windows.or(quick.then_some(QUICK_VALIDATION_WINDOWS));
     let settings = JobSettings {

@@ -8,10 +8,12 @@ pub mod capture_signal;
 pub mod device;
 pub mod export;
 pub mod fit;
+pub mod folders;
 pub mod grid;
 pub mod info;
 pub mod inspect;
 pub mod render;
+pub mod report;
 pub mod synth;
 pub mod ts9;
 
@@ -45,6 +47,9 @@ pub enum Command {
     CaptureSignal(capture_signal::CaptureSignalArgs),
     /// Capture a device: from the reamp signal (or any dry take) and its recording to a model and a report.
     Fit(fit::FitArgs),
+    /// Rebuild a grid's reports from its finished models, gathering the models folders of the machines that
+    /// trained its shards (`--only`) first.
+    Report(report::ReportArgs),
     /// The real-pedal check: train on the first 80 % of the Ibanez TS9 pair, test on the last 20 %, both methods.
     Ts9(ts9::Ts9Args),
 }
@@ -60,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Render(args)) => render::run(args),
         Some(Command::Info(args)) => info::run(args),
         Some(Command::Export(args)) => export::run(args),
+        Some(Command::Report(args)) => report::run(args),
         None => grid::run(cli.grid),
     }
 }

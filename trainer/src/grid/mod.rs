@@ -7,6 +7,7 @@ mod excerpt;
 mod job;
 mod pair_check;
 mod provenance;
+mod rebuild;
 mod run;
 mod store;
 
@@ -17,5 +18,6 @@ pub use job::{
 };
 pub use pair_check::{PairCheck, pair_cells, run_pair_check, split_take};
 pub use provenance::{STAND_IN_PREFIX, provenance_of};
+pub use rebuild::{Rebuilt, ReportRun, rebuild_reports};
 pub use run::{GridRun, GridSummary, load_gains, method_report_dir, model_progress_bar, run_grid};
 pub use store::{GridStore, write_json_atomic};

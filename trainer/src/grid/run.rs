@@ -4,7 +4,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::Context;
-use blackbox_engine::model::{Gain, TrainingMethod};
+use blackbox_engine::model::{Gain, Provenance, TrainingMethod};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use super::excerpt::best_model_excerpt;
@@ -68,12 +68,7 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
         }
     }
     notices.iter().for_each(|n| eprintln!("{n}"));
-    let grid_info = GridInfo {
-        name: device.short_name(),
-        effect: device.effect.clone(),
-        experiment: device.experiment.clone(),
-        data: DataSource::from_provenance(&data.values().next().context("no gain selected")?.provenance),
-    };
+    let grid_info = grid_info(device, &data.values().next().context("no gain selected")?.provenance);
 
     let multi = MultiProgress::new();
     let overall = multi.add(ProgressBar::new(run.cells.len() as u64));
@@ -156,18 +151,49 @@ fn write_reports(
     grid_info: &GridInfo,
     data: &BTreeMap<Gain, GainData>,
 ) -> anyhow::Result<()> {
-    let results: Vec<ModelResult> = store.all_results(every_cell);
-    let excerpt = best_model_excerpt(store, every_cell, &results, |cell| {
-        data.get(&cell.gain).and_then(|d| d.test.first().cloned())
-    });
-    write_grid_report(&method_report_dir(&run.reports, run.settings.method), grid_info, &results, excerpt.as_ref())?;
+    let test_song = |cell: &GridCell| data.get(&cell.gain).and_then(|d| d.test.first().cloned());
+    write_method_report(&run.reports, store, every_cell, grid_info, test_song)?;
+    write_comparison(&run.reports, store, every_cell, grid_info)
+}
 
+/// One method's grid report from every finished model of `store`'s method, with the waveform excerpt of the
+/// best one drawn from `test_song` (none when it gives no song).
+pub fn write_method_report(
+    reports: &Path,
+    store: &GridStore,
+    every_cell: &[GridCell],
+    grid_info: &GridInfo,
+    test_song: impl Fn(&GridCell) -> Option<Song>,
+) -> anyhow::Result<usize> {
+    let results: Vec<ModelResult> = store.all_results(every_cell);
+    let excerpt = best_model_excerpt(store, every_cell, &results, test_song);
+    write_grid_report(&method_report_dir(reports, store.method()), grid_info, &results, excerpt.as_ref())?;
+    Ok(results.len())
+}
+
+/// The windowed-versus-streaming comparison, once both methods have a finished model.
+pub fn write_comparison(
+    reports: &Path,
+    store: &GridStore,
+    every_cell: &[GridCell],
+    grid_info: &GridInfo,
+) -> anyhow::Result<()> {
     let side = |method| store.for_method(method).all_results(every_cell);
     let (windowed, streaming) = (side(TrainingMethod::Windowed), side(TrainingMethod::Streaming));
     if !windowed.is_empty() && !streaming.is_empty() {
-        write_method_comparison(&run.reports, grid_info, &windowed, &streaming)?;
+        write_method_comparison(reports, grid_info, &windowed, &streaming)?;
     }
     Ok(())
+}
+
+/// What every report of `device`'s grid says of it, with the data source its recordings declare.
+pub fn grid_info(device: &Device, provenance: &Provenance) -> GridInfo {
+    GridInfo {
+        name: device.short_name(),
+        effect: device.effect.clone(),
+        experiment: device.experiment.clone(),
+        data: DataSource::from_provenance(provenance),
+    }
 }
 
 /// Where a method's grid report goes inside the grid's report folder.

@@ -30,6 +30,10 @@ impl GridStore {
         GridStore { models: self.models.clone(), method }
     }
 
+    pub fn method(&self) -> TrainingMethod {
+        self.method
+    }
+
     pub fn dir(&self) -> &Path {
         &self.models
     }
