@@ -378,22 +378,24 @@ fn a_fresh_or_reset_instance_fed_silence_is_silent() {
     }
 }
 
-/// A host may offer a rate no resampling plan exists for (clap-validator tries 1234.57 Hz): the plugin
-/// activates and plays dry there, and the models come back when the host returns to a usual rate.
+/// A host may offer any rate (clap-validator tries 1234.57 Hz), and rates that share no factor with the model's
+/// (47 999 Hz) have too many phases for a filter table: the plugin plays the model there too, with its latency
+/// reported exactly, as the engine's round trip at that rate plays it.
 #[test]
-fn an_odd_host_rate_plays_dry_and_the_models_return_at_a_usual_rate() {
+fn at_odd_host_rates_the_plugin_plays_the_model_with_its_latency_exact() {
     let _main_thread = one_host_at_a_time();
-    let mut plugin = load_plugin();
-    plugin.set_param("Gate", 0.0).unwrap();
-    let input = guitar_like(48_000.0, 0.5, 3);
-    plugin.activate(1234.57, 256).unwrap();
-    let odd = render(&mut plugin, &input[..4096], &Blocks::Fixed(256), &[]).unwrap();
-    assert!(odd.iter().all(|y| y.is_finite()));
-    plugin.deactivate();
-    plugin.activate(48_000.0, 256).unwrap();
-    let output = render(&mut plugin, &input, &Blocks::Fixed(256), &[]).unwrap();
-    let db = difference_db(&output, &input);
-    println!("after 1234.57 Hz, at 48 kHz the output differs from the dry input by {db:.1} dB");
-    // Dry (through the DC blocker) measures about -18 dB here; the SD-1 model about +10 dB.
-    assert!(db > -5.0, "after an odd rate the embedded model did not come back (output is the dry input)");
+    let dir = output_dir("clap_odd_rates");
+    let (path, model) = model(&dir, "user.bbx", TEST_HIDDEN, 4);
+    for rate in [1_234.57f64, 47_999.0] {
+        let rounded = rate.round() as u32;
+        let input = guitar_like(rate, 1.0, 5);
+        let (expected, latency) = engine_round_trip(&model, rounded, &input);
+        let mut plugin = playing_user_model(&path, rate, 256);
+        assert_eq!(plugin.latency().unwrap() as usize, latency, "{rate} Hz: reported latency");
+        let output = render(&mut plugin, &input, &Blocks::Pattern(vec![256, 1, 77, 256]), &[]).unwrap();
+        let db = difference_db(&output, &expected);
+        println!("{rate} Hz: latency {latency}, plugin vs engine round trip {db:.1} dB");
+        assert!(db < -80.0, "{rate} Hz: plugin differs from the engine's round trip by {db:.1} dB");
+        assert!(difference_db(&output, &input) > -20.0, "{rate} Hz: output is the dry input");
+    }
 }

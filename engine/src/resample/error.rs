@@ -14,10 +14,12 @@ pub enum ResampleError {
     )]
     RatePairTooCoarse { from: u32, to: u32, gcd: u32, block: usize },
     #[error(
-        "resampling {from} Hz <-> {to} Hz needs a filter bank of {phases} phases (the rates share only a factor of \
-         {gcd}); use a standard rate such as 44100, 48000 or 96000"
+        "host sample rate {rate} Hz is outside the {min}..={max} Hz BlackBox plays at; set the host to a standard \
+         rate such as 44100, 48000 or 96000",
+        min = super::MIN_HOST_RATE,
+        max = super::MAX_SAMPLE_RATE
     )]
-    TooManyPhases { from: u32, to: u32, gcd: u32, phases: u32 },
+    UnsupportedHostRate { rate: u32 },
     #[error("input block has {input} samples but the output block has {output}; pass slices of equal length")]
     BlockLengthMismatch { input: usize, output: usize },
     #[error("resampler could not be built for {from} Hz -> {to} Hz: {reason}")]

@@ -34,6 +34,11 @@ impl Kernel {
         Kernel { cutoff_hz: 0.5 * (pass_hz + stop_hz), half_width_s: 0.5 * length_s, beta, i0_beta: bessel_i0(beta) }
     }
 
+    /// Where the passband ends and the stopband begins, halfway: the sinc's own cutoff.
+    pub(crate) fn cutoff_hz(&self) -> f64 {
+        self.cutoff_hz
+    }
+
     /// Half the kernel's support: also each stage's share of the round trip's latency.
     pub(crate) fn half_width_s(&self) -> f64 {
         self.half_width_s

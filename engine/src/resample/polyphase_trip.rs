@@ -8,10 +8,6 @@ use super::sanitize::sanitize;
 /// (the model sees one continuous stream); this one bounds the scratch buffers and keeps calls cheap.
 pub const LOW_LATENCY_MODEL_CHUNK: usize = 512;
 
-/// Rate pairs whose reduced periods exceed this are refused: the filter bank has one row per phase, and a pair
-/// such as 48 001 Hz : 44 100 Hz (no common factor) would need 48 001 rows of a hundred taps.
-pub const MAX_PHASES: u32 = 4_096;
-
 /// The low-latency round trip: two streaming polyphase FIR stages (Kaiser-windowed sinc) with exact rational
 /// phases, and the model run on every model sample as soon as its inputs have arrived.
 ///
@@ -41,14 +37,6 @@ impl PolyphaseTrip {
     fn with_latency_offset(host_rate: u32, model_rate: u32, offset: i64) -> Result<Self, ResampleError> {
         let gcd = gcd(host_rate, model_rate);
         let (host_period, model_period) = (host_rate / gcd, model_rate / gcd);
-        if host_period.max(model_period) > MAX_PHASES {
-            return Err(ResampleError::TooManyPhases {
-                from: host_rate,
-                to: model_rate,
-                gcd,
-                phases: host_period.max(model_period),
-            });
-        }
         let (p_h, p_m) = (i64::from(host_period), i64::from(model_period));
         let tick_rate = f64::from(host_rate) * model_period as f64;
         let kernel = Kernel::lowpass(0.5 * f64::from(host_rate.min(model_rate)));

@@ -1,7 +1,7 @@
 use super::fft_trip::FftTrip;
 use super::plan::{BlockPlan, check_rate};
 use super::polyphase_trip::PolyphaseTrip;
-use super::{MODEL_SAMPLE_RATE, ResampleError};
+use super::{MAX_SAMPLE_RATE, MIN_HOST_RATE, MODEL_SAMPLE_RATE, ResampleError};
 
 /// At equal rates the model is called on the host's own samples, cut into pieces no longer than this so that
 /// a closure with fixed scratch buffers (a dry copy for the gate's detector, say) can size them up front.
@@ -54,7 +54,9 @@ impl RoundTrip {
 
     /// A round trip resampling the given way.
     pub fn with_mode(host_rate: u32, model_rate: u32, mode: RoundTripMode) -> Result<Self, ResampleError> {
-        check_rate(host_rate)?;
+        if !(MIN_HOST_RATE..=MAX_SAMPLE_RATE).contains(&host_rate) {
+            return Err(ResampleError::UnsupportedHostRate { rate: host_rate });
+        }
         check_rate(model_rate)?;
         let engine = match mode {
             _ if host_rate == model_rate => Engine::Passthrough,
