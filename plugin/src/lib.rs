@@ -21,6 +21,7 @@ pub mod meters;
 pub mod params;
 pub mod post;
 pub mod rack;
+pub mod standalone;
 pub mod switch;
 pub mod user_model;
 
@@ -252,6 +253,9 @@ impl Plugin for BlackBox {
     }
 
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        if standalone::headless() {
+            return None;
+        }
         editor::create(self.params.clone(), self.meters.clone(), self.editor_state.clone())
     }
 

@@ -1,0 +1,128 @@
+//! The standalone app on a real JACK server (jackd2's dummy backend: JACK's own clock, no sound card): it
+//! starts, plays what JACK's metronome sends it through the model, and quits cleanly on Ctrl-C. Needs jackd2's
+//! programs (scripts/install-deps.sh installs them) and the bundle (`cargo xtask bundle blackbox-plugin`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use blackbox_plugin_host::bundle::bundle_dir;
+use common::output_dir;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// A child process killed when the test ends, however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn standalone_app() -> PathBuf {
+    let app = bundle_dir().join("blackbox");
+    assert!(app.is_file(), "{} is missing: run `cargo xtask bundle blackbox-plugin` first", app.display());
+    app
+}
+
+fn jack_command(program: &str, server: &str) -> Command {
+    let mut command = Command::new(program);
+    command.env("JACK_DEFAULT_SERVER", server).env("JACK_NO_START_SERVER", "1");
+    command
+}
+
+fn spawn(mut command: Command, log: &Path) -> Running {
+    let log = std::fs::File::create(log).unwrap();
+    let child = command.stdout(log.try_clone().unwrap()).stderr(log).spawn();
+    Running(child.unwrap_or_else(|e| panic!("cannot start {command:?}: {e} (is jackd2 installed?)")))
+}
+
+/// Waits until the server lists `port`.
+fn wait_for_port(server: &str, port: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(out) = jack_command("jack_lsp", server).output()
+            && String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == port)
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("JACK port {port} did not appear within 20 s");
+}
+
+fn wait_with_timeout(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+fn rms(x: &[f32]) -> f64 {
+    (x.iter().map(|&v| f64::from(v) * f64::from(v)).sum::<f64>() / x.len().max(1) as f64).sqrt()
+}
+
+#[test]
+fn the_standalone_app_plays_through_jack_and_quits_cleanly_on_ctrl_c() {
+    let app = standalone_app();
+    let dir = output_dir("standalone");
+    let server = format!("blackbox-test-{}", std::process::id());
+    let mut jackd = jack_command("jackd", &server);
+    jackd.args(["--no-realtime", "-n", &server, "-d", "dummy", "-r", "48000", "-p", "256"]);
+    let _jackd = spawn(jackd, &dir.join("jackd.log"));
+    wait_for_port(&server, "system:playback_1");
+
+    let mut blackbox = jack_command(app.to_str().unwrap(), &server);
+    blackbox.args(["--backend", "jack", "--no-gui"]);
+    let mut blackbox = spawn(blackbox, &dir.join("blackbox.log"));
+    wait_for_port(&server, "blackbox:input_1");
+
+    // Ten 880 Hz clicks a second at half scale: the gate opens on them and the model shapes them.
+    let mut metro = jack_command("jack_metro", &server);
+    metro.args(["-b", "600", "-f", "440", "-A", "0.5", "-D", "40", "-n", "metro"]);
+    let _metro = spawn(metro, &dir.join("metro.log"));
+    wait_for_port(&server, "metro:600_bpm");
+    let connected = jack_command("jack_connect", &server).args(["metro:600_bpm", "blackbox:input_1"]).status().unwrap();
+    assert!(connected.success(), "jack_connect failed");
+
+    let recording = dir.join("recorded.wav");
+    let mut rec = jack_command("jack_rec", &server);
+    rec.arg("-f").arg(&recording).args(["-d", "3", "blackbox:output_1", "metro:600_bpm"]);
+    let rec_status = rec.stdout(Stdio::null()).stderr(Stdio::null()).status().unwrap();
+    assert!(rec_status.success(), "jack_rec failed");
+
+    // Ctrl-C: nice-plug's handler ends the audio thread and deactivates the plugin; the app exits with 0.
+    let pid = blackbox.0.id() as i32;
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let status = wait_with_timeout(&mut blackbox.0, Duration::from_secs(10));
+    let log = std::fs::read_to_string(dir.join("blackbox.log")).unwrap_or_default();
+    assert!(status.is_some_and(|s| s.success()), "after Ctrl-C the app ended with {status:?}:\n{log}");
+
+    let mut reader = hound::WavReader::open(&recording).unwrap();
+    let spec = reader.spec();
+    assert_eq!((spec.channels, spec.sample_rate), (2, 48_000));
+    let scale = f32::from(1u16 << (spec.bits_per_sample - 1).min(15));
+    let samples: Vec<f32> = match spec.sample_format {
+        hound::SampleFormat::Float => reader.samples::<f32>().map(Result::unwrap).collect(),
+        hound::SampleFormat::Int => reader.samples::<i32>().map(|s| s.unwrap() as f32 / scale).collect(),
+    };
+    let output: Vec<f32> = samples.iter().step_by(2).copied().collect();
+    let input: Vec<f32> = samples.iter().skip(1).step_by(2).copied().collect();
+    let difference: Vec<f32> = output.iter().zip(&input).map(|(y, x)| y - x).collect();
+    let (input_rms, output_rms, difference_rms) = (rms(&input), rms(&output), rms(&difference));
+    println!(
+        "standalone on JACK: {} frames recorded, input RMS {input_rms:.4}, output RMS {output_rms:.4}, output minus \
+         input RMS {difference_rms:.4}",
+        output.len()
+    );
+    assert!(output.len() >= 2 * 48_000, "only {} frames recorded", output.len());
+    assert!(input_rms > 0.01, "the metronome did not play ({input_rms})");
+    assert!(output_rms > 0.001, "the app was silent ({output_rms}):\n{log}");
+    assert!(difference_rms > 0.1 * input_rms, "the app passed its input through unchanged");
+}
