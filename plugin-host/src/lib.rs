@@ -8,6 +8,7 @@ pub mod fixture;
 pub mod reference;
 pub mod render;
 pub mod signal;
+pub mod vstpreset;
 pub mod window;
 
 pub use clap_host::{HostError, LoadedPlugin, ParamDescription};

@@ -1,7 +1,8 @@
 //! BlackBox's VST3 in a real DAW: Debian's Ardour 7, headless through its Lua session tool (`ardour7-lua`,
 //! scripts in `tests/ardour/`). A new session with a mono track and the plugin renders a DI clip as the CLAP
 //! bundle renders it in clack-host (which the other tests hold to the engine), with Ardour compensating the
-//! plugin's latency; a parameter set in the session comes back after saving and reopening, and plays.
+//! plugin's latency; a parameter set in the session comes back after saving and reopening, and plays; a user
+//! model put into the saved session plays, reopened, as the engine plays it.
 //!
 //! Facts of Ardour 7.3 the test works around: headless Ardour only reads its plugin cache, so its own
 //! `ardour-vst3-scanner` runs on the bundle first; it has no headless import, so a silent region of the clip's
@@ -12,10 +13,14 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use blackbox_plugin_host::bundle::vst3_bundle;
+use blackbox_plugin_host::reference::plugin_default_output;
+use blackbox_plugin_host::vstpreset::VstPreset;
 use blackbox_plugin_host::render::{Blocks, render};
 use blackbox_plugin_host::signal::{difference_db, rms};
-use common::{load_plugin, one_host_at_a_time, output_dir};
+use common::{TEST_HIDDEN, load_plugin, model, one_host_at_a_time, output_dir};
 
 const SCANNER: &str = "/usr/lib/ardour7/ardour-vst3-scanner";
 const RATE: u32 = 48_000;
@@ -99,6 +104,27 @@ fn clack_reference(clip: &[f32], output: Option<&str>) -> Vec<f32> {
     rendered[latency..].to_vec()
 }
 
+/// Points the BlackBox in a closed session at a user model file, with the gate off and Output back at 0 dB,
+/// by editing the plugin state Ardour saved in the session (a base64 .vstpreset whose component chunk is
+/// nice-plug's JSON): what Ardour hands back to the plugin when the session reopens.
+fn select_user_model(session_file: &Path, model: &Path, user_effect: i32) {
+    let xml = std::fs::read_to_string(session_file).unwrap();
+    let plugin = xml.find("name=\"BlackBox\"").expect("the session has no BlackBox");
+    let start = plugin + xml[plugin..].find("<chunk>").expect("BlackBox has no saved state") + "<chunk>".len();
+    let end = start + xml[start..].find("</chunk>").unwrap();
+    let encoded: String = xml[start..end].split_whitespace().collect();
+    let mut preset = VstPreset::parse(&BASE64.decode(encoded).unwrap()).unwrap();
+    let component = preset.chunk_mut(b"Comp").expect("no component state");
+    let mut state: serde_json::Value = serde_json::from_slice(component).unwrap();
+    state["params"]["effect"] = serde_json::json!({ "i32": user_effect });
+    state["params"]["gate"] = serde_json::json!({ "bool": false });
+    state["params"]["out_db"] = serde_json::json!({ "f32": 1.0 });
+    state["fields"]["user-model"] = serde_json::Value::String(serde_json::to_string(model.to_str().unwrap()).unwrap());
+    *component = serde_json::to_vec(&state).unwrap();
+    let edited = format!("{}{}{}", &xml[..start], BASE64.encode(preset.to_bytes()), &xml[end..]);
+    std::fs::write(session_file, edited).unwrap();
+}
+
 #[test]
 fn ardour_renders_a_di_clip_through_the_vst3_and_a_saved_session_reopens_playing_the_same() {
     let dir = output_dir("ardour");
@@ -159,4 +185,21 @@ fn ardour_renders_a_di_clip_through_the_vst3_and_a_saved_session_reopens_playing
         level(&expected_halved, &expected)
     );
     assert!(db < -60.0, "the reopened session plays {db:.1} dB off clack-host");
+
+    // A user model in the saved session: reopened, Ardour plays it as the engine does.
+    let (model_path, user_model) = model(&dir, "user.bbx", TEST_HIDDEN, 41);
+    // The Effect menu's last entry, after the embedded devices; its number is what clack-host reads from its label.
+    let user_effect = {
+        let _main_thread = one_host_at_a_time();
+        load_plugin().text_to_value("Effect", "User model file").unwrap().expect("the Effect menu has a user file")
+    };
+    select_user_model(&session.join("blackbox.ardour"), &model_path, user_effect.round() as i32);
+    let third = lua(&home, &vst3_dir, "render.lua", &[session_arg, "blackbox", "third"]);
+    let rendered = read_float_wav(Path::new(value(&third, "BOUNCE")));
+    // The engine's render comes as the plugin plays it, `latency` late; Ardour's bounce has that taken off.
+    let (expected, engine_latency) = plugin_default_output(&user_model, &clip, RATE, 0.0);
+    assert_eq!(engine_latency, latency);
+    let db = difference_db(&rendered, &expected[latency..]);
+    println!("Ardour with a user model from the saved session: vs the engine {db:.1} dB");
+    assert!(db < -60.0, "the user model in Ardour plays {db:.1} dB off the engine");
 }

@@ -59,7 +59,6 @@ def select_user_model(plugin, model):
     for chunk_id, payload in chunks:
         if chunk_id == b"Comp":
             state = json.loads(payload.decode("utf-8"))
-            state["params"]["effect"] = {"string": "user"}
             state["params"]["gate"] = {"bool": False}
             state["fields"]["user-model"] = json.dumps(model)
             payload = json.dumps(state).encode("utf-8")
