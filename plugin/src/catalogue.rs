@@ -5,7 +5,9 @@
 //! parsed once, at activation (see [`crate::rack`]), never on the audio thread.
 
 use blackbox_engine::loudness::Loudness;
-use blackbox_engine::model::{Architecture, Gain, STUDY_ARCHITECTURES, SettingName, TrainingMethod};
+use blackbox_engine::model::{
+    Architecture, Gain, STUDY_ARCHITECTURES, SettingName, TrainingMethod, unstable_when_streamed,
+};
 use nice_plug::prelude::Enum;
 
 pub use crate::effect::Effect;
@@ -139,7 +141,7 @@ impl EmbeddedModel {
     /// A window-trained model can diverge once its state is carried (one measured 7 % windowed, 882 %
     /// streamed): flag any model whose streamed error is far above its windowed error.
     pub fn unstable_when_streamed(&self) -> bool {
-        is_unstable(self.streaming_esr, self.windowed_esr)
+        unstable_when_streamed(self.streaming_esr, self.windowed_esr)
     }
 
     pub fn architecture(&self) -> Architecture {
@@ -168,13 +170,6 @@ impl EmbeddedModel {
             unstable_when_streamed: self.unstable_when_streamed(),
             loudness: Loudness { points: self.loudness.to_vec() }.describe(),
         }
-    }
-}
-
-pub fn is_unstable(streaming_esr: Option<f32>, windowed_esr: Option<f32>) -> bool {
-    match (streaming_esr, windowed_esr) {
-        (Some(streamed), Some(windowed)) => streamed > 2.0 * windowed + 0.02,
-        _ => false,
     }
 }
 

@@ -14,9 +14,9 @@ use std::sync::{Mutex, RwLock};
 
 use blackbox_engine::formats::{self, FormatError, LoadedModel, RateSource};
 use blackbox_engine::loudness::loudness_of;
+use blackbox_engine::model::unstable_when_streamed;
 use nice_plug::params::persist::PersistentField;
 
-use crate::catalogue::is_unstable;
 use crate::rack::{BuildError, ChannelModels};
 
 /// The host rate a model is built for before the host has said one (a session restored before activation);
@@ -102,7 +102,7 @@ impl ModelFacts {
             details,
             streaming_esr,
             windowed_esr,
-            unstable_when_streamed: is_unstable(streaming_esr, windowed_esr),
+            unstable_when_streamed: unstable_when_streamed(streaming_esr, windowed_esr),
             loudness,
         }
     }

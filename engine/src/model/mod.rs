@@ -22,6 +22,7 @@ mod file;
 mod legacy;
 mod metadata;
 mod setting;
+mod stability;
 mod weights;
 
 pub use error::ModelError;
@@ -30,4 +31,5 @@ pub use architecture::{Architecture, STUDY_ARCHITECTURES};
 pub use device::{DEFAULT_MAX_EPOCHS, DSL20H, SD1, STUDY_DEVICES, StudyDevice, device_order, full_name, short_name};
 pub use metadata::{CaptureFacts, ModelMetadata, Provenance, SongScore, TrainingMethod, TrainingRecipe};
 pub use setting::{Gain, STUDY_KNOB, SettingName};
+pub use stability::{STREAMED_MARGIN, STREAMED_RATIO, unstable_when_streamed};
 pub use weights::{GATES, LstmWeights, MAX_HIDDEN, MAX_INPUTS};

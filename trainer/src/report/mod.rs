@@ -33,7 +33,6 @@ pub use inputs::{
     ComparisonFiles, DataSource, EsrMode, GridInfo, History, Metrics, ModelResult, ReportFiles, SongResult,
     WaveformExcerpt,
 };
-pub use method_comparison::UNSTABLE_WHEN_STREAMED_RATIO;
 pub use results_md::ALIGNMENT_NOTE;
 
 /// File names inside the report folder; the study's names where it had one.
