@@ -6,6 +6,7 @@
 //! allocates only at construction.
 
 pub mod activation;
+pub mod atomic_file;
 pub mod cabinet;
 pub mod formats;
 pub mod gate;

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use blackbox_engine::atomic_file::write_atomically;
 use blackbox_engine::model::{ModelFile, TrainingMethod};
 
 use super::run::{grid_info, load_gains, write_comparison, write_method_report};
@@ -99,7 +100,6 @@ fn gather(from: &GridStore, into: &GridStore, cells: &[GridCell]) -> anyhow::Res
             }
             continue;
         }
-        std::fs::create_dir_all(into.dir()).with_context(|| format!("creating {}", into.dir().display()))?;
         // The result goes last: it is what marks a cell finished.
         for (source, target) in [
             (theirs, ours),
@@ -120,8 +120,7 @@ fn same_model(a: &Path, b: &Path) -> anyhow::Result<bool> {
 }
 
 fn copy_atomically(source: &Path, target: &Path) -> anyhow::Result<()> {
-    let partial = target.with_extension("partial");
-    std::fs::copy(source, &partial)
-        .and_then(|_| std::fs::rename(&partial, target))
+    std::fs::read(source)
+        .and_then(|bytes| write_atomically(target, &bytes))
         .with_context(|| format!("copying {} to {}", source.display(), target.display()))
 }

@@ -78,10 +78,5 @@ impl GridStore {
 /// Writes JSON atomically (temporary file, then rename).
 pub fn write_json_atomic<T: serde::Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(tmp, path)
+    blackbox_engine::atomic_file::write_atomically(path, text.as_bytes())
 }

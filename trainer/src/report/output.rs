@@ -5,8 +5,9 @@
 //! file system.
 
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use blackbox_engine::atomic_file;
 
 use super::error::ReportError;
 
@@ -24,24 +25,7 @@ pub fn ensure_dir(dir: &Path) -> Result<(), ReportError> {
 
 /// Writes `bytes` to `path` through a temporary sibling and a rename.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let temporary = temporary_sibling(path);
-    let written = fs::File::create(&temporary)
-        .and_then(|mut file| {
-            file.write_all(bytes)?;
-            file.sync_all()
-        })
-        .and_then(|()| fs::rename(&temporary, path));
-    written.map_err(|source| {
-        // Best effort: a leftover temporary would only confuse whoever lists the folder.
-        let _ = fs::remove_file(&temporary);
-        ReportError::Write { path: path.to_path_buf(), source }
-    })
-}
-
-fn temporary_sibling(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".partial");
-    path.with_file_name(name)
+    atomic_file::write_atomically(path, bytes).map_err(|source| ReportError::Write { path: path.to_path_buf(), source })
 }
 
 #[cfg(test)]

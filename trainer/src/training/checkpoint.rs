@@ -1,6 +1,6 @@
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use blackbox_engine::atomic_file::write_atomically;
 use blackbox_engine::model::LstmWeights;
 use serde::{Deserialize, Serialize};
 
@@ -42,19 +42,13 @@ pub enum CheckpointError {
 impl Checkpoint {
     /// Writes atomically: a killed process leaves either the previous checkpoint or this one, never half of one.
     pub fn save(&self, path: &Path) -> Result<(), CheckpointError> {
-        let io = |source| CheckpointError::Io { path: path.to_owned(), source };
         let payload = bincode::serde::encode_to_vec(self, bincode::config::standard())
             .map_err(|e| CheckpointError::Corrupt { path: path.to_owned(), reason: e.to_string() })?;
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        let tmp = path.with_extension("ckpt.tmp");
-        let mut file = std::fs::File::create(&tmp).map_err(io)?;
-        file.write_all(MAGIC).map_err(io)?;
-        file.write_all(&crc32fast::hash(&payload).to_le_bytes()).map_err(io)?;
-        file.write_all(&payload).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)
+        let mut bytes = Vec::with_capacity(MAGIC.len() + 4 + payload.len());
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        write_atomically(path, &bytes).map_err(|source| CheckpointError::Io { path: path.to_owned(), source })
     }
 
     /// `Ok(None)` when there is no checkpoint yet.

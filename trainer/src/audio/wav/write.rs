@@ -1,7 +1,8 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use blackbox_engine::atomic_file::partial_path;
 use hound::{SampleFormat, WavSpec, WavWriter};
 
 use super::WavError;
@@ -109,8 +110,4 @@ fn write_partial(
     file.sync_all().map_err(io)
 }
 
-/// A hidden sibling of the target, so the final rename stays on one file system.
-fn partial_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
-}
+
