@@ -23,7 +23,7 @@ use crate::report::{
 };
 use crate::standin::RecordingRig;
 
-/// Knob positions of the THD sweep: 0 to 1 in steps of 0.05.
+/// Knob positions of the THD sweep: 0 to 1 in steps of 0.05 (and each setting's own value besides).
 pub const SWEEP_POINTS: usize = 21;
 
 /// One `trainer --grid NAME --conditioned` run.
@@ -88,9 +88,13 @@ pub fn run_conditioned(run: &ConditionedRun, progress: &ProgressBar) -> anyhow::
     progress.set_message(format!("{}: THD against the knob", result.name));
     // The first knob sweeps; any others stay at the middle of their recorded range.
     let held = knobs.middle();
-    let sweep = (0..SWEEP_POINTS)
-        .map(|i| {
-            let knob = i as f32 / (SWEEP_POINTS - 1) as f32;
+    let mut positions: Vec<f32> = (0..SWEEP_POINTS).map(|i| i as f32 / (SWEEP_POINTS - 1) as f32).collect();
+    positions.extend(settings.iter().filter_map(|gain| knobs.values(gain).first().copied()));
+    positions.sort_by(f32::total_cmp);
+    positions.dedup_by(|a, b| (*a - *b).abs() < 1e-4);
+    let sweep = positions
+        .into_iter()
+        .map(|knob| {
             let inputs: Vec<f32> = std::iter::once(knob).chain(held.iter().skip(1).copied()).collect();
             KnobPoint { knob, thd: model_thd(&model.weights, &inputs, &tone) }
         })

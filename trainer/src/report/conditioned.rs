@@ -1,7 +1,7 @@
-//! The gain-conditioned model's report: its streaming test ESR at Low / Mid / High beside the
-//! per-gain models', and how its distortion follows the knob between those settings — a THD-versus-knob curve,
-//! checked for being monotone and smooth, with the reference circuit's and the per-gain models' THD at the three
-//! settings.
+//! The conditioned model's report: its streaming test ESR at each recorded setting (the study's Low / Mid / High,
+//! or a device's own) beside the per-setting models', and how its distortion follows the knob between those
+//! settings — a THD-versus-knob curve, checked for being monotone and smooth, with the reference circuit's and
+//! the per-setting models' THD at each setting.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -55,6 +55,10 @@ pub struct ConditionedReport {
     pub references: Vec<GainReference>,
 }
 
+/// The largest step between neighbouring knob points a smooth curve may take, as a share of its whole rise:
+/// a knob that jumps more than this within a twentieth of its travel is heard as a switch, not a pot.
+pub const MAX_STEP_SHARE: f64 = 0.15;
+
 /// Shape of the THD curve.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CurveShape {
@@ -81,7 +85,7 @@ impl CurveShape {
     }
 
     pub fn smooth(&self) -> bool {
-        self.largest_step_share <= 0.25
+        self.largest_step_share <= MAX_STEP_SHARE
     }
 }
 
@@ -133,13 +137,19 @@ fn markdown(report: &ConditionedReport) -> String {
     let _ = writeln!(out, "Data: **{}**.\n", report.grid.data.label());
     let _ = writeln!(
         out,
-        "`{}`: one LSTM of {} units with two inputs (the audio and the gain knob, Low / Mid / High at 0 / 0.5 / 1), \
-         trained by streaming (1 s segments, state carried, truncated BPTT every {} samples, pre-emphasised ESR + DC \
-         loss, lr {}) on the three gains' recordings together: {} epochs, {} s.\n",
-        m.name, m.units, m.ctx, m.lr, m.epochs_run, seconds(m.train_seconds)
+        "`{}`: one LSTM of {} units with the audio and the knob as inputs (each setting's knob value in the tables \
+         below), trained by streaming (1 s segments, state carried, truncated BPTT every {} samples, pre-emphasised \
+         ESR + DC loss, lr {}) on the recordings of all {} settings together: {} epochs, {} s.\n",
+        m.name,
+        m.units,
+        m.ctx,
+        m.lr,
+        report.references.len(),
+        m.epochs_run,
+        seconds(m.train_seconds)
     );
-    let _ = writeln!(out, "## Test ESR at the study's three settings (streaming mode, as the plugin plays)\n");
-    let _ = writeln!(out, "| gain | knob | conditioned model | best per-gain model | its ESR | per-gain model, same architecture, streaming-trained |");
+    let _ = writeln!(out, "## Test ESR at each setting (streaming mode, as the plugin plays)\n");
+    let _ = writeln!(out, "| setting | knob | conditioned model | best per-setting model | its ESR | per-setting model, same architecture, streaming-trained |");
     let _ = writeln!(out, "|---|---|---|---|---|---|");
     for r in &report.references {
         let (best_name, best_esr) = match &r.best_fixed {
@@ -148,7 +158,7 @@ fn markdown(report: &ConditionedReport) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {:.1} | {} | {} | {} | {} |",
+            "| {} | {:.2} | {} | {} | {} | {} |",
             r.gain.name(),
             r.knob,
             esr_text(r.conditioned_esr),
@@ -183,17 +193,18 @@ fn markdown(report: &ConditionedReport) -> String {
     );
     let _ = writeln!(
         out,
-        "- Smooth: **{}** (largest step between neighbouring points is {:.0} % of the whole rise; 25 % allowed).\n",
+        "- Smooth: **{}** (largest step between neighbouring points is {:.0} % of the whole rise; {:.0} % allowed).\n",
         if shape.smooth() { "yes" } else { "no" },
-        shape.largest_step_share * 100.0
+        shape.largest_step_share * 100.0,
+        MAX_STEP_SHARE * 100.0
     );
-    let _ = writeln!(out, "| gain | knob | conditioned model THD | reference circuit THD | best per-gain model THD |");
+    let _ = writeln!(out, "| setting | knob | conditioned model THD | reference circuit THD | best per-setting model THD |");
     let _ = writeln!(out, "|---|---|---|---|---|");
     for r in &report.references {
         let at_knob = report.sweep.iter().find(|p| (p.knob - r.knob).abs() < 1e-4).map(|p| p.thd);
         let _ = writeln!(
             out,
-            "| {} | {:.1} | {} | {} | {} |",
+            "| {} | {:.2} | {} | {} | {} |",
             r.gain.name(),
             r.knob,
             thd_text(at_knob),
@@ -214,8 +225,11 @@ mod tests {
 
     #[test]
     fn a_rising_curve_is_monotone_and_a_dip_or_a_jump_is_caught() {
-        let rising = CurveShape::of(&sweep(&[0.01, 0.02, 0.03, 0.04, 0.05, 0.06]));
+        // Ten equal steps: each a tenth of the rise, within the 15 % a smooth knob may take.
+        let rising = CurveShape::of(&sweep(&[0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10, 0.11]));
         assert!(rising.monotone() && rising.smooth(), "{rising:?}");
+        let five_steps = CurveShape::of(&sweep(&[0.01, 0.02, 0.03, 0.04, 0.05, 0.06]));
+        assert!(!five_steps.smooth(), "a fifth of the rise in one step is a switch: {five_steps:?}");
         let dip = CurveShape::of(&sweep(&[0.01, 0.03, 0.02, 0.04, 0.05, 0.06]));
         assert!(!dip.monotone());
         assert!((dip.largest_fall - 0.01).abs() < 1e-12);
