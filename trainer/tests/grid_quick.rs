@@ -238,7 +238,7 @@ fn a_device_of_any_name_with_its_own_settings_trains_a_grid_cell_and_a_condition
         assert!(model.metadata.test_scores.iter().any(|s| s.song.starts_with(setting)), "{:?}", model.metadata.test_scores);
     }
     let md = std::fs::read_to_string(out.join("reports/conditioned/conditioned.md")).unwrap();
-    assert!(md.contains("| Hard | 0.9 |"), "{md}");
+    assert!(md.contains("| Hard | 0.90 |"), "{md}");
 }
 
 /// A grid sharded across two machines with `--only` (each training into its own models folder), gathered by
