@@ -44,6 +44,21 @@ pub fn largest_step(x: &[f32]) -> f32 {
     x.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f32::max)
 }
 
+/// Reads a WAV of any PCM or float format as samples in -1..1 (interleaved when it has several channels), with
+/// its format.
+pub fn read_wav(path: &std::path::Path) -> Result<(Vec<f32>, hound::WavSpec), hound::Error> {
+    let mut reader = hound::WavReader::open(path)?;
+    let spec = reader.spec();
+    let samples = match spec.sample_format {
+        hound::SampleFormat::Float => reader.samples::<f32>().collect::<Result<_, _>>()?,
+        hound::SampleFormat::Int => {
+            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
+            reader.samples::<i32>().map(|s| s.map(|s| s as f32 * scale)).collect::<Result<_, _>>()?
+        }
+    };
+    Ok((samples, spec))
+}
+
 /// Writes a mono 32-bit float WAV (for listening to what a test rendered).
 pub fn write_wav(path: &std::path::Path, rate: u32, samples: &[f32]) -> Result<(), hound::Error> {
     if let Some(dir) = path.parent() {

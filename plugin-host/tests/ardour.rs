@@ -19,7 +19,7 @@ use blackbox_plugin_host::bundle::vst3_bundle;
 use blackbox_plugin_host::reference::plugin_default_output;
 use blackbox_plugin_host::vstpreset::VstPreset;
 use blackbox_plugin_host::render::{Blocks, render};
-use blackbox_plugin_host::signal::{difference_db, rms};
+use blackbox_plugin_host::signal::{difference_db, read_wav, rms, write_wav};
 use common::{TEST_HIDDEN, load_plugin, model, one_host_at_a_time, output_dir};
 
 const SCANNER: &str = "/usr/lib/ardour7/ardour-vst3-scanner";
@@ -61,28 +61,19 @@ fn value<'a>(lines: &'a [(String, String)], key: &str) -> &'a str {
 }
 
 fn read_float_wav(path: &Path) -> Vec<f32> {
-    let mut reader = hound::WavReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let spec = reader.spec();
+    let (samples, spec) = read_wav(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!((spec.channels, spec.sample_rate, spec.sample_format), (1, RATE, hound::SampleFormat::Float));
-    reader.samples::<f32>().map(Result::unwrap).collect()
+    samples
 }
 
 /// The first seconds of a real DI clip, as the 32-bit float mono WAV an Ardour session writes natively.
 fn di_clip(dir: &Path) -> (PathBuf, Vec<f32>) {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/di/Guitar_DI.wav");
-    let mut reader = hound::WavReader::open(&source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
-    let spec = reader.spec();
+    let (mut clip, spec) = read_wav(&source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
     assert_eq!((spec.channels, spec.sample_rate), (1, RATE), "{}", source.display());
-    let scale = (1i64 << (spec.bits_per_sample - 1)) as f32;
-    let clip: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Int => reader.samples::<i32>().take(CLIP_SECONDS * RATE as usize).map(|s| s.unwrap() as f32 / scale).collect(),
-        hound::SampleFormat::Float => reader.samples::<f32>().take(CLIP_SECONDS * RATE as usize).map(Result::unwrap).collect(),
-    };
+    clip.truncate(CLIP_SECONDS * RATE as usize);
     let path = dir.join("clip.wav");
-    let spec = hound::WavSpec { channels: 1, sample_rate: RATE, bits_per_sample: 32, sample_format: hound::SampleFormat::Float };
-    let mut writer = hound::WavWriter::create(&path, spec).unwrap();
-    clip.iter().for_each(|&s| writer.write_sample(s).unwrap());
-    writer.finalize().unwrap();
+    write_wav(&path, RATE, &clip).unwrap();
     (path, clip)
 }
 

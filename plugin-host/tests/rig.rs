@@ -12,7 +12,7 @@ use blackbox_engine::resample::resample_clip;
 use blackbox_engine::tone::{MAX_BOOST_DB, ToneSettings, ToneStack};
 use blackbox_plugin_host::reference::plugin_default_output;
 use blackbox_plugin_host::render::{Blocks, render};
-use blackbox_plugin_host::signal::{difference_db, guitar_like, write_wav};
+use blackbox_plugin_host::signal::{difference_db, guitar_like, read_wav, write_wav};
 use common::*;
 
 /// The study's architectures in the plugin's Model parameter order (values 1..=12); 13 is the conditioned model.
@@ -44,12 +44,9 @@ fn shipped_models() -> Vec<(f64, ModelFile)> {
 /// Seconds of a real DI clip from ../shared at 48 kHz, or the synthetic guitar where ../shared is absent.
 fn di_clip(seconds: f64) -> (Vec<f32>, String) {
     let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/di/Power.wav"));
-    match hound::WavReader::open(&path) {
-        Ok(mut reader) => {
-            let spec = reader.spec();
-            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
-            let take = (seconds * f64::from(spec.sample_rate)) as usize;
-            let samples: Vec<f32> = reader.samples::<i32>().take(take).map(|s| s.unwrap() as f32 * scale).collect();
+    match read_wav(&path) {
+        Ok((mut samples, spec)) => {
+            samples.truncate((seconds * f64::from(spec.sample_rate)) as usize);
             let samples = if spec.sample_rate == 48_000 {
                 samples
             } else {

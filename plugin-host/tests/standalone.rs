@@ -7,6 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use blackbox_plugin_host::bundle::bundle_dir;
+use blackbox_plugin_host::signal::read_wav;
 use common::output_dir;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -104,14 +105,8 @@ fn the_standalone_app_plays_through_jack_and_quits_cleanly_on_ctrl_c() {
     let log = std::fs::read_to_string(dir.join("blackbox.log")).unwrap_or_default();
     assert!(status.is_some_and(|s| s.success()), "after Ctrl-C the app ended with {status:?}:\n{log}");
 
-    let mut reader = hound::WavReader::open(&recording).unwrap();
-    let spec = reader.spec();
+    let (samples, spec) = read_wav(&recording).unwrap();
     assert_eq!((spec.channels, spec.sample_rate), (2, 48_000));
-    let scale = f32::from(1u16 << (spec.bits_per_sample - 1).min(15));
-    let samples: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader.samples::<f32>().map(Result::unwrap).collect(),
-        hound::SampleFormat::Int => reader.samples::<i32>().map(|s| s.unwrap() as f32 / scale).collect(),
-    };
     let output: Vec<f32> = samples.iter().step_by(2).copied().collect();
     let input: Vec<f32> = samples.iter().skip(1).step_by(2).copied().collect();
     let difference: Vec<f32> = output.iter().zip(&input).map(|(y, x)| y - x).collect();
