@@ -45,7 +45,7 @@ fn play_exported(text: &str, expected: Format, input: &[f32], knob: f32) -> Vec<
 }
 
 const FIXED: &str = "SD-1/DS340/model_Low_64_0.01_44_0_streaming.bbx";
-const CONDITIONED: &str = "DSL20HPreamp/UltraGain/model_Conditioned_64_0.001_88_36_streaming.bbx";
+const CONDITIONED: &str = "DSL20HPreamp/UltraGain-7settings/model_Conditioned_64_0.001_88_84_streaming.bbx";
 
 #[test]
 fn an_exported_nam_plays_in_nam_rs_as_the_engine_plays_it() {
