@@ -6,7 +6,8 @@
 
 mod common;
 
-use std::process::{Child, Command};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
 use std::time::Duration;
 
@@ -31,14 +32,19 @@ fn ensure_display() -> Xvfb {
     if std::env::var_os("DISPLAY").is_some() {
         return Xvfb(None);
     }
-    let display = format!(":{}", 90 + std::process::id() % 100);
-    let child = Command::new("Xvfb")
-        .args([display.as_str(), "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
+    // `-displayfd` lets Xvfb take a free display and print its number once it accepts connections: a fixed
+    // number can meet a stale lock file or another server, and a fixed wait can be too short on a loaded machine.
+    let mut child = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("no $DISPLAY and cannot start Xvfb ({e}); install it: apt-get install xvfb"));
-    sleep(Duration::from_millis(1500));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let number = line.trim();
+    assert!(!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()), "Xvfb did not start: {line:?}");
     // SAFETY: this test binary holds a single test, and no other thread reads the environment while it is set.
-    unsafe { std::env::set_var("DISPLAY", &display) };
+    unsafe { std::env::set_var("DISPLAY", format!(":{number}")) };
     Xvfb(Some(child))
 }
 

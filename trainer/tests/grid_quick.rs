@@ -171,7 +171,7 @@ fn conditioned_model_is_trained_and_swept(data: &Path, out: &Path) {
         assert!(meta.test_scores.iter().any(|s| s.song.starts_with(gain)), "tested at {gain}: {:?}", meta.test_scores);
     }
     let md = std::fs::read_to_string(reports.join("conditioned/conditioned.md")).unwrap();
-    assert!(md.contains("stand-in data") && md.contains("Monotone:") && md.contains("| High | 1.0 |"), "{md}");
+    assert!(md.contains("stand-in data") && md.contains("Monotone:") && md.contains("| High | 1.00 |"), "{md}");
     assert_eq!(meta.knob_names(), vec!["gain".to_owned()]);
     assert_eq!(meta.recipe.as_ref().map(|r| r.max_epochs), Some(1));
     let csv = std::fs::read_to_string(reports.join("conditioned/conditioned_thd.csv")).unwrap();
