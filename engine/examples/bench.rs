@@ -10,7 +10,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use blackbox_engine::lstm::{Kernel, StreamingLstm};
+use blackbox_engine::lstm::StreamingLstm;
+use blackbox_engine::simd::Kernel;
 use blackbox_engine::model::LstmWeights;
 use blackbox_engine::windowed::predict_windows;
 

@@ -17,5 +17,6 @@ pub mod model;
 pub mod network;
 pub mod render;
 pub mod resample;
+pub mod simd;
 pub mod tone;
 pub mod windowed;

@@ -5,7 +5,8 @@
 //! time. Windows are run in batches ([`crate::lstm`]'s batched kernels turn each step into a matrix-matrix product
 //! that reuses every weight from cache) and batches are spread over scoped threads.
 
-use crate::lstm::{BATCH, BatchLstm, Kernel};
+use crate::lstm::{BATCH, BatchLstm};
+use crate::simd::Kernel;
 use crate::model::LstmWeights;
 
 /// Predictions for every full window of `dry`: `dry.len() - ctx + 1` values, element `k` predicting

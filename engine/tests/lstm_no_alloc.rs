@@ -8,7 +8,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use blackbox_engine::lstm::{Kernel, StreamingLstm};
+use blackbox_engine::lstm::StreamingLstm;
+use blackbox_engine::simd::Kernel;
 use lstm_support::{guitar_like, keras_like_weights};
 
 struct CountingAllocator;

@@ -4,7 +4,8 @@
 
 mod lstm_support;
 
-use blackbox_engine::lstm::{Kernel, StreamingLstm};
+use blackbox_engine::lstm::StreamingLstm;
+use blackbox_engine::simd::Kernel;
 use blackbox_engine::model::LstmWeights;
 use lstm_support::{guitar_like, keras_like_weights, max_abs_diff, reference_lstm};
 

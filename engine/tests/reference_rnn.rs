@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use blackbox_engine::formats;
-use blackbox_engine::lstm::Kernel;
+use blackbox_engine::simd::Kernel;
 use blackbox_engine::network::{Activation, CellKind, DenseLayer, Layer, Network, NetworkStream, RecurrentLayer};
 use serde_json::Value;
 

@@ -3,7 +3,8 @@
 
 mod lstm_support;
 
-use blackbox_engine::lstm::{Kernel, StreamingLstm};
+use blackbox_engine::lstm::StreamingLstm;
+use blackbox_engine::simd::Kernel;
 use blackbox_engine::windowed::{predict_windows, predict_windows_with_kernel};
 use lstm_support::{guitar_like, keras_like_weights, reference_lstm};
 

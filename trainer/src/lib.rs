@@ -13,3 +13,4 @@ pub mod evaluate;
 pub mod grid;
 pub mod training;
 pub mod report;
+pub mod rng;

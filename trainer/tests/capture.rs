@@ -95,7 +95,10 @@ fn a_device_with_latency_and_inverted_polarity_is_captured_as_if_it_had_neither(
     let ideal_run = capture(&input, vec![output(&ideal)], "Ideal rig", dir.join("ideal"));
     let (late_esr, ideal_esr) = (late_run.test_esr[0], ideal_run.test_esr[0]);
     eprintln!("synthetic device, 3 epochs of 8 units: test ESR {late_esr:.4} with latency and inversion, {ideal_esr:.4} without");
-    assert!((late_esr - ideal_esr).abs() <= 0.02 * ideal_esr + 1e-4, "{late_esr} vs {ideal_esr}");
+    // The two takes are not bit-identical once aligned (each is levelled over its own length), and three
+    // epochs at lr 0.01 with a loss spike amplify that: measured 2.4 % apart. A latency or polarity put wrong
+    // costs tens of points of ESR, far outside this.
+    assert!((late_esr - ideal_esr).abs() <= 0.05 * ideal_esr + 1e-4, "{late_esr} vs {ideal_esr}");
     assert!(late_esr < 0.5, "three epochs learn the device at least roughly: {late_esr}");
 
     // Aligned at 48 kHz, trained at 44.1 kHz.
@@ -168,6 +171,12 @@ fn the_real_ts9_pair_delayed_and_inverted_trains_like_the_aligned_pair() {
     let dir = scratch("ts9");
     let (dry, wet) = (shared.join("dry.wav"), shared.join("wet.wav"));
     let recorded = read_mono(&wet).unwrap();
+    // The pair as shared answers 2 samples early; the hand-aligned pair delays its wet by those 2 samples. The
+    // test's pair is the shared wet delayed by 1,234 samples and inverted. Both, aligned by `fit`, then hold the
+    // same audio in the same sections, so the two trainings must agree: any error in the latency, the polarity
+    // or the sections shows as a different figure.
+    let hand_aligned: Vec<f32> = [0.0, 0.0].into_iter().chain(recorded.samples.iter().copied()).collect();
+    let wet = record(&dir, "hand_aligned.wav", &hand_aligned, recorded.sample_rate);
     let injected = 1_234;
     let mut moved = vec![0.0f32; injected];
     moved.extend(recorded.samples.iter().map(|x| -x));
@@ -177,12 +186,11 @@ fn the_real_ts9_pair_delayed_and_inverted_trains_like_the_aligned_pair() {
     let (road, shifted) = prepare(&dry, &[output(&moved)]).unwrap();
     assert_eq!(road, Road::Plain);
     let (a, s) = (&aligned[0].alignment, &shifted[0].alignment);
-    eprintln!("TS9 as recorded: {a:?}\nTS9 delayed by {injected} and inverted: {s:?}");
-    assert_eq!(s.latency, a.latency + injected as isize);
+    eprintln!("TS9 hand-aligned: {a:?}\nTS9 delayed by {injected} and inverted: {s:?}");
+    assert_eq!(s.latency, a.latency + injected as isize - 2);
     assert!(a.inverted && !s.inverted, "the pair's own inversion is found, and undone by ours");
-    assert!(a.latency.abs() <= 3, "the shared pair is aligned to within a few samples: {a:?}");
+    assert_eq!(a.latency, 0, "the hand-aligned pair is aligned: {a:?}");
 
-    // Enough epochs at a calmer rate that two runs on data two samples apart settle to comparable figures.
     let recipe = Recipe { hidden: 16, learning_rate: 5e-3, max_epochs: 10, ..Recipe::default() };
     let run = |wet: &Path, name: &str| {
         let out_dir = dir.join(name);
@@ -191,7 +199,7 @@ fn the_real_ts9_pair_delayed_and_inverted_trains_like_the_aligned_pair() {
     };
     let (a_run, s_run) = (run(&wet, "TS9"), run(&moved, "TS9 moved"));
     let (a_esr, s_esr) = (a_run.test_esr[0], s_run.test_esr[0]);
-    eprintln!("TS9, 10 epochs of 16 units: test ESR {a_esr:.4} as recorded, {s_esr:.4} delayed and inverted");
+    eprintln!("TS9, 10 epochs of 16 units: test ESR {a_esr:.4} hand-aligned, {s_esr:.4} delayed and inverted");
     assert!((s_esr - a_esr).abs() <= 0.1 * a_esr, "{s_esr} vs {a_esr}");
 }
 

@@ -2,8 +2,9 @@
 //! results as a straightforward f64 implementation of the LSTM equations and of backpropagation through time.
 
 use blackbox_trainer::fused_lstm::kernel::{self, GradRequest, LstmParams, SequenceInput};
-use blackbox_trainer::fused_lstm::{HiddenStates, Isa, LstmShape};
-use blackbox_trainer::model::init::SeededRng;
+use blackbox_engine::simd::Kernel;
+use blackbox_trainer::fused_lstm::{HiddenStates, LstmShape};
+use blackbox_trainer::rng::SeededRng;
 
 fn random(rng: &mut SeededRng, len: usize, scale: f64) -> Vec<f32> {
     (0..len).map(|_| (rng.normal() * scale) as f32).collect()
@@ -125,7 +126,7 @@ fn reference(p: &Problem, w_h: &[f32], w_c: &[f32]) -> Reference {
     out
 }
 
-fn assert_close(what: &str, isa: Isa, got: &[f32], want: &[f64]) {
+fn assert_close(what: &str, isa: Kernel, got: &[f32], want: &[f64]) {
     assert_eq!(got.len(), want.len(), "{what}: length");
     let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
     let err = got.iter().zip(want).fold(0.0f64, |m, (&a, &b)| m.max((a as f64 - b).abs())) / scale;
@@ -146,7 +147,7 @@ fn check_every_instruction_set(shape: LstmShape, seed: u64) {
         grad[b * rows * hidden..][..steps * hidden].copy_from_slice(&w_h[b * steps * hidden..][..steps * hidden]);
         grad[(b * rows + steps) * hidden..][..hidden].copy_from_slice(&w_c[b * hidden..][..hidden]);
     }
-    for isa in Isa::available() {
+    for isa in Kernel::available() {
         let params = LstmParams { kernel: &p.kernel, recurrent: &p.recurrent, bias: &p.bias };
         let input = SequenceInput { x: &p.x, h0: Some(&p.h0), c0: Some(&p.c0) };
         let (packed, tape) = kernel::forward_with_tape(isa, shape, params, input, HiddenStates::All);
@@ -188,13 +189,13 @@ fn a_second_batch_on_recycled_buffers_gives_the_same_result() {
     let input = SequenceInput { x: &p.x, h0: None, c0: None };
     let grad = vec![0.5f32; shape.batch * 2 * shape.hidden];
     let run = || {
-        let (out, tape) = kernel::forward_with_tape(Isa::detect(), shape, params, input, HiddenStates::Last);
+        let (out, tape) = kernel::forward_with_tape(Kernel::best(), shape, params, input, HiddenStates::Last);
         (out, kernel::backward(tape, &grad, HiddenStates::Last, GradRequest::default()))
     };
     let first = run();
     // A different problem in between leaves other values in the recycled buffers.
     let other = Problem::new(shape, 4);
     let other_input = SequenceInput { x: &other.x, h0: Some(&other.h0), c0: Some(&other.c0) };
-    drop(kernel::forward_with_tape(Isa::detect(), shape, params, other_input, HiddenStates::All));
+    drop(kernel::forward_with_tape(Kernel::best(), shape, params, other_input, HiddenStates::All));
     assert_eq!(run(), first);
 }

@@ -7,8 +7,9 @@ use std::io::BufReader;
 use std::path::Path;
 
 use blackbox_engine::model::{Gain, TrainingMethod};
+use blackbox_trainer::training::History;
 use blackbox_trainer::report::{
-    ALIGNMENT_NOTE, DataSource, EsrMode, GridInfo, History, Metrics, ModelResult, ReportError, SongResult,
+    ALIGNMENT_NOTE, DataSource, EsrMode, GridInfo, Metrics, ModelResult, ReportError, SongResult,
     WaveformExcerpt, one_sample_shift_esr, write_grid_report, write_method_comparison,
 };
 

@@ -1,8 +1,9 @@
 //! The LSTM that plays: state carried from sample to sample, one step per sample.
 
-use super::Kernel;
 use super::packed::{LstmState, PackedLstm};
+use super::step::{Products, Update, layout};
 use crate::model::{LstmWeights, MAX_INPUTS, ModelError};
+use crate::simd::Kernel;
 
 /// A one-layer LSTM -> Dense(1) run one sample at a time, as the plugin's audio thread does.
 ///
@@ -40,7 +41,7 @@ impl StreamingLstm {
     }
 
     fn build(weights: &LstmWeights, kernel: Kernel) -> Self {
-        let (lanes, chunk_vectors) = kernel.layout();
+        let (lanes, chunk_vectors) = layout(kernel);
         let packed = PackedLstm::new(weights, lanes, chunk_vectors);
         let state = LstmState::new(&packed);
         StreamingLstm { kernel, packed, state, inputs: [0.0; MAX_INPUTS], hidden_size: weights.hidden_size }
@@ -84,15 +85,8 @@ impl StreamingLstm {
         }
         self.inputs[0] = x;
         let inputs = &self.inputs[..self.packed.inputs];
-        let (y, cell_sum) = match self.kernel {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `build` only runs with an available kernel, and `packed` used this kernel's layout.
-            Kernel::Avx512 => unsafe { super::avx512::step(&self.packed, &mut self.state, inputs) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: as above.
-            Kernel::Avx2Fma => unsafe { super::avx2::step(&self.packed, &mut self.state, inputs) },
-            _ => super::portable::step(&self.packed, &mut self.state, inputs),
-        };
+        self.kernel.run(Products { p: &self.packed, state: &mut self.state, u: inputs });
+        let (y, cell_sum) = self.kernel.run(Update { p: &self.packed, state: &mut self.state });
         // The cell state can run off to infinity while tanh keeps the output finite; its sum catches that.
         if y.is_finite() && cell_sum.is_finite() {
             y

@@ -1,13 +1,14 @@
 //! One time step of an LSTM or GRU layer and of a dense layer, written once and compiled for each instruction
-//! set the engine's [`Kernel`] detects (the same run-time choice as the SIMD LSTM), so one binary runs the
-//! widest vectors each machine has without a hand-written copy per instruction set.
+//! set through [`Kernel::run`] (the same run-time choice as the SIMD LSTM), so one binary runs the widest
+//! vectors each machine has without a hand-written copy per instruction set.
 //!
 //! The products are `axpy` sweeps over Keras-layout rows (`out += x[k] * row_k`), which every target
 //! vectorises; multiplies and adds stay separate (no FMA contraction), so every kernel rounds identically.
 
 use super::layer::{CellKind, DenseLayer, RecurrentLayer};
 use crate::activation::{sigmoid, tanh};
-use crate::lstm::{Kernel, update_state};
+use crate::lstm::update_cells;
+use crate::simd::{Kernel, Scalar, Simd, SimdOp};
 
 /// A recurrent layer's carried state and its scratch.
 #[derive(Clone)]
@@ -38,51 +39,41 @@ impl CellState {
 }
 
 pub(super) fn recurrent_step(kernel: Kernel, layer: &RecurrentLayer, x: &[f32], state: &mut CellState) {
-    match kernel {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: a stream only holds a kernel that `Kernel::is_available` approved on this machine.
-        Kernel::Avx512 => unsafe { recurrent_avx512(layer, x, state) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: as above.
-        Kernel::Avx2Fma => unsafe { recurrent_avx2(layer, x, state) },
-        _ => recurrent_impl(layer, x, state),
-    }
+    kernel.run(RecurrentStep { layer, x, state })
 }
 
 pub(super) fn dense_step(kernel: Kernel, layer: &DenseLayer, x: &[f32], out: &mut [f32]) {
-    match kernel {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: as in `recurrent_step`.
-        Kernel::Avx512 => unsafe { dense_avx512(layer, x, out) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: as above.
-        Kernel::Avx2Fma => unsafe { dense_avx2(layer, x, out) },
-        _ => dense_impl(layer, x, out),
+    kernel.run(DenseStep { layer, x, out })
+}
+
+struct RecurrentStep<'a> {
+    layer: &'a RecurrentLayer,
+    x: &'a [f32],
+    state: &'a mut CellState,
+}
+
+impl SimdOp for RecurrentStep<'_> {
+    type Output = ();
+    // The loops are written on scalars: the compiler vectorises them for the instruction set they are compiled
+    // for, and they need no padding to a lane count.
+    #[inline(always)]
+    fn run<S: Simd>(self, _: S) {
+        recurrent_impl(self.layer, self.x, self.state)
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn recurrent_avx512(layer: &RecurrentLayer, x: &[f32], state: &mut CellState) {
-    recurrent_impl(layer, x, state)
+struct DenseStep<'a> {
+    layer: &'a DenseLayer,
+    x: &'a [f32],
+    out: &'a mut [f32],
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn recurrent_avx2(layer: &RecurrentLayer, x: &[f32], state: &mut CellState) {
-    recurrent_impl(layer, x, state)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn dense_avx512(layer: &DenseLayer, x: &[f32], out: &mut [f32]) {
-    dense_impl(layer, x, out)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn dense_avx2(layer: &DenseLayer, x: &[f32], out: &mut [f32]) {
-    dense_impl(layer, x, out)
+impl SimdOp for DenseStep<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run<S: Simd>(self, _: S) {
+        dense_impl(self.layer, self.x, self.out)
+    }
 }
 
 #[inline(always)]
@@ -116,7 +107,7 @@ fn recurrent_impl(layer: &RecurrentLayer, x: &[f32], state: &mut CellState) {
                 axpy(gx, row, hk);
             }
             // The streaming LSTM's own cell update: gate blocks of `units`, unpadded here.
-            update_state(units, gx, c, h);
+            update_cells(Scalar, units, gx, c, h, |_, _, _| {});
         }
         CellKind::Gru => {
             gh.copy_from_slice(&layer.recurrent_bias);

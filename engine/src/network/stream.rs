@@ -2,7 +2,8 @@
 
 use super::recurrent::{CellState, dense_step, recurrent_step};
 use super::{Layer, Network};
-use crate::lstm::{Kernel, StreamingLstm};
+use crate::lstm::StreamingLstm;
+use crate::simd::Kernel;
 use crate::model::{MAX_INPUTS, ModelError};
 
 #[derive(Clone)]

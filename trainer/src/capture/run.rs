@@ -21,9 +21,9 @@ use crate::dataset::{SegmentConfig, SegmentSource, SegmentedDataset, WARMUP_SAMP
 use crate::grid::write_json_atomic;
 use crate::model::StudyLstmConfig;
 use crate::report::{
-    CaptureReport, CaptureTakeReport, History, ModelResult, SongResult, WaveformExcerpt, write_capture_report,
+    CaptureReport, CaptureTakeReport, ModelResult, SongResult, WaveformExcerpt, write_capture_report,
 };
-use crate::training::{FitConfig, SEGMENTS_PER_BATCH, StreamingRunner, fit, training_device};
+use crate::training::{FitConfig, History, SEGMENTS_PER_BATCH, StreamingRunner, fit, training_device};
 
 /// How a capture trains; the defaults are the study's best streaming architecture on the TS9.
 #[derive(Clone, Debug, PartialEq)]

@@ -12,7 +12,7 @@ use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData};
 
-use crate::model::init::SeededRng;
+use crate::rng::SeededRng;
 use crate::model::{StockLstmRegressor, StudyLstmConfig};
 use crate::training::training_device;
 
@@ -244,7 +244,9 @@ fn validate(
 /// Forward and backward of the fused kernel on one batch, repeated for about two seconds.
 fn kernel_timing(ctx: usize, hidden: usize, batch: usize) -> String {
     use crate::fused_lstm::kernel::{self, GradRequest, LstmParams, SequenceInput};
-    use crate::fused_lstm::{HiddenStates, Isa, LstmShape};
+    use blackbox_engine::simd::Kernel;
+
+    use crate::fused_lstm::{HiddenStates, LstmShape};
     let shape = LstmShape { batch, steps: ctx, inputs: 1, hidden };
     let model = StudyLstmConfig { input_size: 1, hidden_size: hidden }.init(25, &Device::flex());
     let data = Windows::synthesize(ctx, batch, 25);
@@ -254,7 +256,7 @@ fn kernel_timing(ctx: usize, hidden: usize, batch: usize) -> String {
     let params = LstmParams { kernel: &weights.kernel, recurrent: &weights.recurrent_kernel, bias: &weights.bias };
     let input = SequenceInput { x: &x, h0: None, c0: None };
     let grad = vec![1e-3f32; batch * 2 * hidden];
-    let isa = Isa::detect();
+    let isa = Kernel::best();
     // CPU seconds where available, so that the figure means one unshared core.
     let clock = {
         let wall = Instant::now();

@@ -17,7 +17,9 @@ use burn::backend::{Backend, TensorMetadata, backend_extension, tensor::FloatTen
 use burn::tensor::TensorData;
 
 use super::kernel::{self, GradRequest, LstmParams, SequenceInput, Tape};
-use super::{HiddenStates, Isa, LstmShape};
+use blackbox_engine::simd::Kernel;
+
+use super::{HiddenStates, LstmShape};
 
 /// Backends that run the fused LSTM sequence.
 #[backend_extension(Flex: cfg(feature = "flex"), NdArray: cfg(feature = "ndarray"), Autodiff: cfg(feature = "autodiff"))]
@@ -74,7 +76,7 @@ fn run_forward<B: Backend>(
     let (h0, c0) = (to_vec::<B>(h0), to_vec::<B>(c0));
     let params = LstmParams { kernel: &kernel_w, recurrent: &recurrent_w, bias: &bias_w };
     let input = SequenceInput { x: &x, h0: Some(&h0), c0: Some(&c0) };
-    let (packed, tape) = kernel::forward_with_tape(Isa::detect(), shape, params, input, hidden);
+    let (packed, tape) = kernel::forward_with_tape(Kernel::best(), shape, params, input, hidden);
     (shape, packed, tape)
 }
 
@@ -99,7 +101,7 @@ fn concrete<B: Backend>(
     let (h0, c0) = (to_vec::<B>(h0), to_vec::<B>(c0));
     let params = LstmParams { kernel: &kernel_w, recurrent: &recurrent_w, bias: &bias_w };
     let input = SequenceInput { x: &x, h0: Some(&h0), c0: Some(&c0) };
-    let packed = kernel::forward(Isa::detect(), shape, params, input, hidden);
+    let packed = kernel::forward(Kernel::best(), shape, params, input, hidden);
     from_vec::<B>(packed, packed_shape(shape, hidden), &device)
 }
 

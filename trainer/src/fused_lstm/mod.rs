@@ -5,10 +5,10 @@
 //! `exp`/`tanh` and to slicing gradient-tracked tensors step by step, whose backward grows with the window
 //! length squared. This op keeps the sequence inside one call: per step one product for all four gates
 //! (weights `[inputs, 4H]` and `[H, 4H]` in Keras' gate order i, f, c, o, as in the engine's `LstmWeights`, so
-//! export is a copy), SIMD activations, a tape of gates and cell states, and backpropagation through time on
+//! export is a copy), the engine's SIMD activations (the very ones the plugin plays with), a tape of gates and cell states, and backpropagation through time on
 //! that tape.
 //!
-//! - [`kernel`]: the burn-free implementation on `f32` slices.
+//! - [`kernel`]: the burn-free implementation on `f32` slices, written on `blackbox_engine::simd`.
 //! - [`lstm_sequence`]: the burn entry point, differentiable through `Autodiff<Flex>`.
 //!
 //! Measured with `trainer bench` (one thread, batch 64, 74,862 windows + Adam, per CPU second on the 2-core
@@ -22,11 +22,9 @@
 mod burn_op;
 pub mod kernel;
 mod sequence;
-mod simd;
 
 pub use burn_op::FusedLstmBackend;
 pub use sequence::{FusedLstmError, LstmSequenceOutput, LstmState, LstmTensors, lstm_sequence};
-pub use simd::Isa;
 
 /// Sizes of one sequence call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,36 +1,7 @@
 //! Keras' default initialisers, seeded: glorot-uniform kernels, an orthogonal recurrent kernel, zero biases
 //! with the forget gate's at one (Keras `unit_forget_bias`, after Jozefowicz et al., ICML 2015).
 
-/// SplitMix64 (Steele et al., OOPSLA 2014): tiny, seedable, and good enough for initial weights; the
-/// project's reproducibility needs only that the same seed gives the same model.
-#[derive(Clone, Debug)]
-pub struct SeededRng(u64);
-
-impl SeededRng {
-    pub fn new(seed: u64) -> SeededRng {
-        SeededRng(seed)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[0, 1)` with 53 random bits.
-    pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Standard normal (Box-Muller; one of the pair is dropped for simplicity).
-    pub fn normal(&mut self) -> f64 {
-        let u1 = 1.0 - self.uniform();
-        let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
-}
+use crate::rng::SeededRng;
 
 /// `rows x cols` row-major, uniform in `±sqrt(6 / (fan_in + fan_out))` with `fan_in = rows`, `fan_out = cols`
 /// (Glorot & Bengio, AISTATS 2010; Keras' default for `Dense` and the LSTM input kernel).
@@ -47,7 +18,7 @@ pub fn orthogonal(rng: &mut SeededRng, rows: usize, cols: usize) -> Vec<f32> {
     let (vectors, len) = (rows.min(cols), rows.max(cols));
     let mut basis: Vec<Vec<f64>> = Vec::with_capacity(vectors);
     while basis.len() < vectors {
-        let mut v: Vec<f64> = (0..len).map(|_| rng.normal()).collect();
+        let mut v: Vec<f64> = (0..len).map(|_| rng.normal_unpaired()).collect();
         for q in &basis {
             let dot: f64 = v.iter().zip(q).map(|(a, b)| a * b).sum();
             v.iter_mut().zip(q).for_each(|(a, b)| *a -= dot * b);

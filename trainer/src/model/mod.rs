@@ -15,7 +15,9 @@ pub use convert::ConvertError;
 pub use stock::{KerasGrads, StockLstmRegressor};
 
 use crate::fused_lstm::{FusedLstmError, HiddenStates, LstmState, LstmTensors, lstm_sequence};
-use init::{SeededRng, glorot_uniform, orthogonal, unit_forget_bias};
+use init::{glorot_uniform, orthogonal, unit_forget_bias};
+
+use crate::rng::SeededRng;
 
 /// Sizes of a [`StudyLstm`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

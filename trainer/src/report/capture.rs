@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::error::ReportError;
-use super::inputs::{DataSource, GridInfo, History, ModelResult, WaveformExcerpt};
+use super::inputs::{DataSource, GridInfo, ModelResult, WaveformExcerpt};
+use crate::training::History;
 use super::output::{ensure_dir, write_atomically};
 use super::plots;
 

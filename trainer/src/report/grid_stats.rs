@@ -114,7 +114,8 @@ mod tests {
     use blackbox_engine::model::TrainingMethod;
 
     use super::*;
-    use crate::report::inputs::{History, Metrics, SongResult};
+    use crate::report::inputs::{Metrics, SongResult};
+    use crate::training::History;
     use blackbox_engine::model::Gain;
 
     fn model(number: u32, gain: Gain, lr: f64, esrs: &[f32]) -> ModelResult {

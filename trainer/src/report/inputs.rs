@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use blackbox_engine::model::{Gain, Provenance, SongScore, TrainingMethod};
 use serde::{Deserialize, Serialize};
 
+use crate::training::History;
+
 /// Where a grid's recordings came from. An enum rather than a free string so that stand-in data cannot reach a
 /// report without the words "stand-in data" in front of it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -65,23 +67,6 @@ impl GridInfo {
     pub fn caption(&self) -> String {
         format!("{} / {} ({})", self.effect, self.experiment, self.data.label())
     }
-}
-
-/// Per-epoch curves, named as Keras names them so that a study history JSON reads straight in.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct History {
-    #[serde(default)]
-    pub loss: Vec<f32>,
-    #[serde(default)]
-    pub val_loss: Vec<f32>,
-    #[serde(default)]
-    pub mae: Vec<f32>,
-    #[serde(default)]
-    pub mse: Vec<f32>,
-    #[serde(default)]
-    pub val_mae: Vec<f32>,
-    #[serde(default)]
-    pub val_mse: Vec<f32>,
 }
 
 /// Test figures of one model on one song in one evaluation mode. ESR as a fraction (0.03 = 3 %).

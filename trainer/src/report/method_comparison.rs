@@ -272,7 +272,8 @@ fn write_summary(md: &mut String, cells: &[ComparisonCell<'_>], songs: &[String]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::inputs::{History, Metrics, SongResult};
+    use crate::report::inputs::{Metrics, SongResult};
+    use crate::training::History;
 
     fn model(number: u32, method: TrainingMethod, gain: Gain, lr: f64) -> ModelResult {
         ModelResult {

@@ -30,7 +30,7 @@ pub use conditioned::{
 };
 pub use error::ReportError;
 pub use inputs::{
-    ComparisonFiles, DataSource, EsrMode, GridInfo, History, Metrics, ModelResult, ReportFiles, SongResult,
+    ComparisonFiles, DataSource, EsrMode, GridInfo, Metrics, ModelResult, ReportFiles, SongResult,
     WaveformExcerpt,
 };
 pub use results_md::ALIGNMENT_NOTE;

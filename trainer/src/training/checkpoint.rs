@@ -5,7 +5,7 @@ use blackbox_engine::model::LstmWeights;
 use serde::{Deserialize, Serialize};
 
 use super::EarlyStopping;
-use crate::report::History;
+use super::History;
 
 const MAGIC: &[u8; 8] = b"BBXCKPT1";
 

@@ -12,7 +12,7 @@ use super::early_stopping::{EarlyStopping, Verdict};
 use super::loss::EpochMetrics;
 use super::TrainError;
 use crate::model::{StudyLstm, StudyLstmConfig};
-use crate::report::History;
+use super::History;
 
 /// One model's training settings.
 #[derive(Clone, Debug)]

@@ -4,7 +4,7 @@
 use super::super::LstmShape;
 use super::forward::Tape;
 use super::layout::{GATES, Layout};
-use crate::fused_lstm::simd::Simd;
+use blackbox_engine::simd::Simd;
 
 /// Batch rows per register tile.
 const ROWS: usize = 6;

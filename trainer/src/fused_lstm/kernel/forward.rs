@@ -4,7 +4,8 @@
 use super::super::LstmShape;
 use super::layout::{GATES, Layout, PackedWeights};
 use super::pool;
-use crate::fused_lstm::simd::{Simd, fast_sigmoid, fast_tanh};
+use blackbox_engine::simd::Simd;
+use blackbox_engine::simd::math::{sigmoid, tanh};
 
 /// Batch rows per register tile: 6 rows x 4 gate vectors = 24 accumulators of the 32 AVX-512 registers,
 /// leaving room for the 4 weight vectors and a broadcast (measured: 4 rows ran ~10 % slower at H = 96).
@@ -216,14 +217,14 @@ fn tile<S: Simd, const R: usize>(s: S, layout: &Layout, panel: &[f32], p: &StepP
         }
         for (r, z) in acc.iter().enumerate() {
             let b = row + r;
-            let i = fast_sigmoid(s, z[0]);
-            let f = fast_sigmoid(s, z[1]);
-            let g = fast_tanh(s, z[2]);
-            let o = fast_sigmoid(s, z[3]);
+            let i = sigmoid(s, z[0]);
+            let f = sigmoid(s, z[1]);
+            let g = tanh(s, z[2]);
+            let o = sigmoid(s, z[3]);
             let unit = b * layout.hp + block * lanes;
             let c_prev = s.load(p.cells.add(unit));
             let c = s.mul_add(f, c_prev, s.mul(i, g));
-            let tc = fast_tanh(s, c);
+            let tc = tanh(s, c);
             let h = s.mul(o, tc);
             let gates = p.gates.add(b * layout.gate_cols() + block * width);
             s.store(gates, i);

@@ -10,7 +10,7 @@
 //! three is a single product `A^T dZ` over all steps after the recurrence.
 
 use super::super::LstmShape;
-use crate::fused_lstm::simd::Isa;
+use blackbox_engine::simd::Kernel;
 
 /// Gate count of an LSTM, in Keras' order.
 pub(crate) const GATES: usize = 4;
@@ -20,8 +20,8 @@ pub(crate) const GATES: usize = 4;
 pub(crate) struct Layout {
     pub shape: LstmShape,
     /// The instruction set the call runs on; the backward pass runs on the forward pass's.
-    pub isa: Isa,
-    /// Floats per vector of `isa`.
+    pub kernel: Kernel,
+    /// Floats per vector of `kernel`.
     pub lanes: usize,
     /// Hidden size padded to a multiple of `lanes`; padded units keep zero weights, so they stay exactly zero.
     pub hp: usize,
@@ -34,11 +34,11 @@ pub(crate) struct Layout {
 }
 
 impl Layout {
-    pub(crate) fn new(shape: LstmShape, isa: Isa) -> Layout {
-        let lanes = isa.lanes();
+    pub(crate) fn new(shape: LstmShape, kernel: Kernel) -> Layout {
+        let lanes = kernel.lanes();
         let hp = shape.hidden.div_ceil(lanes) * lanes;
         let ka = hp + 1 + shape.inputs;
-        Layout { shape, isa, lanes, hp, blocks: hp / lanes, ka, a_stride: ka.div_ceil(lanes) * lanes }
+        Layout { shape, kernel, lanes, hp, blocks: hp / lanes, ka, a_stride: ka.div_ceil(lanes) * lanes }
     }
 
     /// Columns of a step's gate pre-activations in the padded layout.

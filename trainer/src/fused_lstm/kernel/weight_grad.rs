@@ -4,7 +4,7 @@
 use super::super::LstmShape;
 use super::forward::Tape;
 use super::layout::{GATES, Layout};
-use crate::fused_lstm::simd::Simd;
+use blackbox_engine::simd::Simd;
 
 /// Rows of `dW` per register tile (x 4 gate vectors = 24 accumulators).
 const ROWS: usize = 6;

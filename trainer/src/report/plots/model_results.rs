@@ -103,7 +103,8 @@ mod tests {
     use blackbox_engine::model::{Gain, TrainingMethod};
 
     use super::*;
-    use crate::report::inputs::{DataSource, History, Metrics, SongResult};
+    use crate::report::inputs::{DataSource, Metrics, SongResult};
+    use crate::training::History;
     use crate::report::plots::style::series_colour;
 
     fn pixels_of(path: &Path, colour: RGBColor) -> usize {

@@ -7,5 +7,4 @@ pub mod iir;
 pub mod nodal;
 pub mod oversampling;
 pub mod pot;
-pub mod rng;
 pub mod spectrum;

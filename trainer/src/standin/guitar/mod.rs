@@ -10,7 +10,7 @@ pub mod score;
 pub mod string;
 
 use crate::standin::dsp::analog::{Poly, Rational};
-use crate::standin::dsp::rng::SeededRng;
+use crate::rng::SeededRng;
 
 use score::{Articulation, NoteEvent};
 use string::{Pluck, PluckedString};

@@ -8,7 +8,7 @@
 //! cancels the harmonics that have a node there). Palm muting is a short T60 with a dark loss filter, the way
 //! the heel of the hand damps the string at the bridge.
 
-use crate::standin::dsp::rng::SeededRng;
+use crate::rng::SeededRng;
 
 #[derive(Debug, Clone)]
 pub struct PluckedString {

@@ -18,7 +18,7 @@ use blackbox_engine::model::{Gain, STUDY_KNOB};
 use crate::dataset::layout::{self, Grid, SAMPLE_RATE};
 use crate::dataset::{Device, KnobTable};
 use crate::standin::GainLevel;
-use crate::standin::dsp::rng::SeededRng;
+use crate::rng::SeededRng;
 use crate::standin::rig::RecordingRig;
 
 pub use error::SynthError;

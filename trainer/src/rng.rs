@@ -1,9 +1,10 @@
-//! A seeded random source whose sequence is fixed by this file, not by a crate version.
+//! The trainer's one seeded random source, whose sequence is fixed by this file, not by a crate version.
 //!
-//! Stand-in data must be reproducible from the seed written in `SOURCE.md` for as long as the repository exists;
-//! a third-party generator may change its stream between releases, this one cannot. SplitMix64 (Steele, Lea and
+//! Initial weights must follow from a model's recorded seed, and stand-in data from the seed written in
+//! `SOURCE.md`, for as long as the repository exists; a third-party generator may change its stream between
+//! releases, this one cannot. SplitMix64 (Steele, Lea and
 //! Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014) passes BigCrush and needs no state
-//! beyond one word, which is all that noise floors and riff choices need.
+//! beyond one word, which is all that initial weights, noise floors and riff choices need.
 
 /// SplitMix64 with Box–Muller normals.
 #[derive(Debug, Clone)]
@@ -67,6 +68,15 @@ impl SeededRng {
         self.spare_normal = Some(r * s);
         r * c
     }
+
+    /// A standard normal from two fresh uniforms, the other of the Box–Muller pair dropped: the weight
+    /// initialisers' stream, kept so that every recorded seed still gives the model it gave.
+    pub fn normal_unpaired(&mut self) -> f64 {
+        self.spare_normal = None;
+        let z = self.normal();
+        self.spare_normal = None;
+        z
+    }
 }
 
 #[cfg(test)]
@@ -87,6 +97,16 @@ mod tests {
             SeededRng::derive(7, "hiss").next_u64(),
             SeededRng::derive(7, "hum").next_u64()
         );
+    }
+
+    #[test]
+    fn an_unpaired_normal_is_the_first_of_a_fresh_pair() {
+        let (mut a, mut b) = (SeededRng::new(11), SeededRng::new(11));
+        for _ in 0..100 {
+            let first = b.normal();
+            let _spare = b.normal();
+            assert_eq!(a.normal_unpaired().to_bits(), first.to_bits());
+        }
     }
 
     #[test]

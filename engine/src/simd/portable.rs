@@ -1,8 +1,10 @@
-use super::Simd;
+//! The portable token: eight-lane arrays in plain Rust.
+
+use super::{Simd, exp2_int, round_ties_even};
 
 /// Eight-lane arrays in plain Rust; the compiler turns the lane loops into baseline vector instructions.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Portable;
+pub struct Portable;
 
 type Lanes = [f32; 8];
 
@@ -18,6 +20,8 @@ fn zip(a: Lanes, b: Lanes, f: impl Fn(f32, f32) -> f32) -> Lanes {
 
 impl Simd for Portable {
     const LANES: usize = 8;
+    // Each eight-float vector is two of the baseline's 16 SSE (or 32 NEON) registers.
+    const REGISTERS: usize = 8;
     type V = Lanes;
 
     #[inline(always)]
@@ -73,11 +77,11 @@ impl Simd for Portable {
     }
     #[inline(always)]
     fn round(self, a: Lanes) -> Lanes {
-        map(a, f32::round_ties_even)
+        map(a, round_ties_even)
     }
     #[inline(always)]
-    fn exp2_int(self, n: Lanes) -> Lanes {
-        map(n, |x| f32::from_bits(((x as i32 + 127) as u32) << 23))
+    fn mul_exp2(self, p: Lanes, n: Lanes) -> Lanes {
+        zip(p, n, |p, n| p * exp2_int(n))
     }
     #[inline(always)]
     fn select_less(self, a: Lanes, b: Lanes, when_less: Lanes, otherwise: Lanes) -> Lanes {

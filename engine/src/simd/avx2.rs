@@ -1,13 +1,15 @@
+//! The AVX2 + FMA token: 8 lanes.
+
 use std::arch::x86_64::*;
 
 use super::Simd;
 
 /// Proof that the CPU has AVX2 and FMA; only [`Avx2::detect`] makes one.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Avx2(());
+pub struct Avx2(());
 
 impl Avx2 {
-    pub(crate) fn detect() -> Option<Avx2> {
+    pub fn detect() -> Option<Avx2> {
         (std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")).then_some(Avx2(()))
     }
 }
@@ -15,6 +17,7 @@ impl Avx2 {
 // SAFETY (every `unsafe` block below): an `Avx2` value exists only after run-time detection of AVX2 and FMA.
 impl Simd for Avx2 {
     const LANES: usize = 8;
+    const REGISTERS: usize = 16;
     type V = __m256;
 
     #[inline(always)]
@@ -75,10 +78,10 @@ impl Simd for Avx2 {
         unsafe { _mm256_round_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(a) }
     }
     #[inline(always)]
-    fn exp2_int(self, n: __m256) -> __m256 {
+    fn mul_exp2(self, p: __m256, n: __m256) -> __m256 {
         unsafe {
             let biased = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
-            _mm256_castsi256_ps(_mm256_slli_epi32::<23>(biased))
+            _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32::<23>(biased)))
         }
     }
     #[inline(always)]
