@@ -28,9 +28,9 @@ pub(super) fn layout(kernel: Kernel) -> (usize, usize) {
 /// sample, then conditioning). `p` must have been packed with [`layout`] of the kernel that runs it.
 ///
 /// The two halves are entered separately (two [`Kernel::run`] calls per sample) because that measured faster
-/// than one fused entry point: 61-62x against 45-57x real time at hidden 64 on AVX-512 (AMD EPYC), with the
-/// registers of the long product loop and of the activations allocated apart, as the hand-written kernels
-/// once had them.
+/// than one fused entry point: 60-62x against 52-59x real time at hidden 64 on AVX-512 (AMD EPYC, same
+/// activations), with the registers of the long product loop and of the activations allocated apart, as the
+/// hand-written kernels once had them.
 pub(super) struct Products<'a> {
     pub p: &'a PackedLstm,
     pub state: &'a mut LstmState,
