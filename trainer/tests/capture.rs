@@ -40,9 +40,10 @@ fn device(x: &[f32], drive: f32, latency: usize, invert: bool) -> Vec<f32> {
         let driven = 0.5 * (drive * lp).tanh();
         let blocked = driven - previous_in + r * previous_out;
         (previous_in, previous_out) = (driven, blocked);
-        out[i + latency] = sign * blocked;
+        // The noise floor is the device's own, so it travels with the signal: a take with latency and
+        // inversion is then, once aligned, exactly the take without.
+        out[i + latency] = sign * (blocked + rng.random_range(-3e-5f32..3e-5));
     }
-    out.iter_mut().for_each(|v| *v += rng.random_range(-3e-5f32..3e-5));
     out
 }
 
@@ -95,10 +96,7 @@ fn a_device_with_latency_and_inverted_polarity_is_captured_as_if_it_had_neither(
     let ideal_run = capture(&input, vec![output(&ideal)], "Ideal rig", dir.join("ideal"));
     let (late_esr, ideal_esr) = (late_run.test_esr[0], ideal_run.test_esr[0]);
     eprintln!("synthetic device, 3 epochs of 8 units: test ESR {late_esr:.4} with latency and inversion, {ideal_esr:.4} without");
-    // The two takes are not bit-identical once aligned (each is levelled over its own length), and three
-    // epochs at lr 0.01 with a loss spike amplify that: measured 2.4 % apart. A latency or polarity put wrong
-    // costs tens of points of ESR, far outside this.
-    assert!((late_esr - ideal_esr).abs() <= 0.05 * ideal_esr + 1e-4, "{late_esr} vs {ideal_esr}");
+    assert!((late_esr - ideal_esr).abs() <= 0.02 * ideal_esr + 1e-4, "{late_esr} vs {ideal_esr}");
     assert!(late_esr < 0.5, "three epochs learn the device at least roughly: {late_esr}");
 
     // Aligned at 48 kHz, trained at 44.1 kHz.
