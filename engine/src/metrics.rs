@@ -3,8 +3,8 @@
 //! Sums are accumulated in f64: a three-minute song is 8 million samples, and an f32 running sum of squares
 //! stops growing once it is 2^24 times larger than each new term.
 
-/// Error-to-signal ratio, MSE and MAE of one prediction.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Error-to-signal ratio, MSE and MAE of one prediction. ESR as a fraction (0.03 = 3 %).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metrics {
     pub esr: f64,
     pub mse: f64,

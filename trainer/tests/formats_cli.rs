@@ -87,7 +87,7 @@ fn info_names_format_rate_and_knobs() {
 fn exported_models_load_back_and_render_through_the_cli() {
     let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models");
     let fixed = models.join("SD-1/DS340/model_Low_64_0.01_44_0_streaming.bbx");
-    let conditioned = models.join("SD-1/DS340/model_Conditioned_64_0.01_88_36_streaming.bbx");
+    let conditioned = models.join("SD-1/DS340-7settings/model_Conditioned_64_0.01_88_84_streaming.bbx");
     let input = scratch("guitar_48k.wav");
     write_guitar(&input, 48_000, 0.2);
     for (model, to, knob, out) in [

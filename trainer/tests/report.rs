@@ -6,10 +6,11 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
+use blackbox_engine::metrics::Metrics;
 use blackbox_engine::model::{Gain, TrainingMethod};
 use blackbox_trainer::training::History;
 use blackbox_trainer::report::{
-    ALIGNMENT_NOTE, DataSource, EsrMode, GridInfo, Metrics, ModelResult, ReportError, SongResult,
+    ALIGNMENT_NOTE, DataSource, EsrMode, GridInfo, ModelResult, ReportError, SongResult,
     WaveformExcerpt, one_sample_shift_esr, write_grid_report, write_method_comparison,
 };
 
@@ -46,37 +47,32 @@ fn synthetic_grid(method: TrainingMethod, seed: u64) -> Vec<ModelResult> {
                             let streaming = windowed * (1.05 + 0.2 * rng.next());
                             SongResult {
                                 song: song.to_string(),
-                                windowed: Some(Metrics { esr: windowed, mse: windowed * 1e-3, mae: windowed * 0.1 }),
+                                windowed: Some(metrics(windowed)),
                                 study_esr: Some(windowed + shift),
-                                streaming: Some(Metrics {
-                                    esr: streaming,
-                                    mse: streaming * 1e-3,
-                                    mae: streaming * 0.1,
-                                }),
+                                streaming: Some(metrics(streaming)),
                                 one_sample_shift_esr: Some(shift),
                             }
                         })
                         .collect();
-                    results.push(ModelResult {
-                        number,
-                        name: format!("model_{}_{units}_{lr}_{ctx}_{number}", gain.name()),
-                        gain,
-                        units,
-                        lr,
-                        ctx,
-                        method,
-                        epochs_run: epochs,
-                        best_val_esr: history.val_loss.iter().copied().reduce(f32::min),
-                        train_seconds: Some(166.0 + 700.0 * rng.next()),
-                        history,
-                        songs,
-                    });
+                    let mut result = ModelResult::fixture(number, gain, units, lr, ctx, method);
+                    let m = &mut result.metadata;
+                    m.epochs_run = epochs;
+                    m.best_validation_esr = history.val_loss.iter().copied().reduce(f32::min);
+                    m.train_seconds = Some(166.0 + 700.0 * rng.next());
+                    (result.history, result.songs) = (history, songs);
+                    results.push(result);
                     number += 1;
                 }
             }
         }
     }
     results
+}
+
+/// A song's figures with the MSE and MAE in a fixed proportion to its ESR.
+fn metrics(esr: f32) -> Metrics {
+    let esr = f64::from(esr);
+    Metrics { esr, mse: esr * 1e-3, mae: esr * 0.1 }
 }
 
 /// Decaying losses; the fast learning rate gets the spikes the study saw.
@@ -192,24 +188,24 @@ fn the_csv_reads_back_one_row_per_model_with_every_figure() {
     let songs: Vec<String> = SONGS.iter().map(|s| s.to_string()).collect();
     for (row, model) in rows.iter().zip(&results) {
         assert_eq!(row.len(), header.len());
-        assert_eq!(row[column("number")].parse::<u32>().unwrap(), model.number);
-        assert_eq!(&row[column("gain")], model.gain.name());
-        assert_eq!(row[column("lr")].parse::<f64>().unwrap(), model.lr);
-        assert_eq!(row[column("ctx")].parse::<u32>().unwrap(), model.ctx);
+        assert_eq!(row[column("number")].parse::<u32>().unwrap(), model.number());
+        assert_eq!(&row[column("gain")], model.metadata.gain.name());
+        assert_eq!(row[column("lr")].parse::<f64>().unwrap(), model.metadata.learning_rate);
+        assert_eq!(row[column("ctx")].parse::<u32>().unwrap(), model.metadata.context);
         assert_eq!(&row[column("method")], "windowed");
-        assert_eq!(row[column("epochs_run")].parse::<u32>().unwrap(), model.epochs_run);
+        assert_eq!(row[column("epochs_run")].parse::<u32>().unwrap(), model.metadata.epochs_run);
         for song in &model.songs {
             let windowed: f32 = row[column(&format!("{}_windowed_esr", song.song))].parse().unwrap();
             let study: f32 = row[column(&format!("{}_study_esr", song.song))].parse().unwrap();
             let streaming: f32 = row[column(&format!("{}_streaming_esr", song.song))].parse().unwrap();
-            assert_eq!(windowed, song.windowed.unwrap().esr, "model {} {}", model.number, song.song);
+            assert_eq!(Some(windowed), song.esr(EsrMode::Windowed), "model {} {}", model.number(), song.song);
             assert_eq!(study, song.study_esr.unwrap());
-            assert_eq!(streaming, song.streaming.unwrap().esr);
+            assert_eq!(Some(streaming), song.esr(EsrMode::Streaming));
         }
         for mode in EsrMode::ALL {
             let mean: f32 = row[column(&format!("mean_{}_esr", mode.key()))].parse().unwrap();
             let expected = model.songs.iter().map(|s| s.esr(mode).unwrap()).sum::<f32>() / SONGS.len() as f32;
-            assert!((mean - expected).abs() < 1e-6, "model {} {mode:?}: {mean} vs {expected}", model.number);
+            assert!((mean - expected).abs() < 1e-6, "model {} {mode:?}: {mean} vs {expected}", model.number());
             assert_eq!(Some(mean), model.mean_esr(&songs, mode));
         }
     }
@@ -226,8 +222,8 @@ fn the_markdown_states_provenance_and_the_alignment_note_and_lists_every_model()
     assert!(md.contains(ALIGNMENT_NOTE));
     assert!(md.contains("wet[t+1]") && md.contains("2(1 - r1)"));
     for model in &results {
-        let row = format!("| {} | {} | {} |", model.number, model.name, model.gain.name());
-        assert_eq!(md.matches(&row).count(), 1, "row of model {}", model.number);
+        let row = format!("| {} | {} | {} |", model.number(), model.metadata.name, model.metadata.gain.name());
+        assert_eq!(md.matches(&row).count(), 1, "row of model {}", model.number());
     }
     // One shift-floor row per song and gain, printed next to the study-compatible figure.
     assert_eq!(
@@ -268,7 +264,7 @@ fn a_grid_with_no_finished_model_still_gets_every_file() {
 fn diverged_and_missing_figures_do_not_break_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let mut results = synthetic_grid(TrainingMethod::Windowed, 11);
-    results[1].songs[0].streaming = Some(Metrics { esr: f32::NAN, mse: f32::NAN, mae: f32::NAN });
+    results[1].songs[0].streaming = Some(Metrics { esr: f64::NAN, mse: f64::NAN, mae: f64::NAN });
     results[3].songs[2].streaming = Some(Metrics { esr: 8.82, mse: 0.1, mae: 0.2 });
     results[5].songs[1].windowed = None;
     results[7].history = History::default();
@@ -366,7 +362,7 @@ fn preview_written_when_blackbox_report_preview_is_set() {
     let mut windowed = synthetic_grid(TrainingMethod::Windowed, 25);
     // A model that diverges when streamed, as the TS9 lr 1e-4 model did (7.2 % windowed, 882 % streamed).
     windowed[7].songs[3].streaming = Some(Metrics { esr: 8.82, mse: 0.1, mae: 0.2 });
-    windowed[9].songs[0].streaming = Some(Metrics { esr: f32::NAN, mse: f32::NAN, mae: f32::NAN });
+    windowed[9].songs[0].streaming = Some(Metrics { esr: f64::NAN, mse: f64::NAN, mae: f64::NAN });
     let mut streaming = synthetic_grid(TrainingMethod::Streaming, 26);
     streaming.truncate(30);
     write_grid_report(dir, &stand_in_grid(), &windowed, Some(&excerpt())).unwrap();

@@ -7,7 +7,7 @@ use blackbox_engine::resample::resample_clip;
 use blackbox_engine::lstm::StreamingLstm;
 use blackbox_engine::metrics::Metrics;
 use blackbox_engine::model::{
-    CaptureFacts, Gain, ModelFile, ModelMetadata, Provenance, SongScore, TrainingMethod, TrainingRecipe,
+    CaptureFacts, Gain, ModelFile, ModelMetadata, Provenance, TrainingMethod, TrainingRecipe,
 };
 use indicatif::ProgressBar;
 
@@ -21,9 +21,9 @@ use crate::dataset::{SegmentConfig, SegmentSource, SegmentedDataset, WARMUP_SAMP
 use crate::grid::write_json_atomic;
 use crate::model::StudyLstmConfig;
 use crate::report::{
-    CaptureReport, CaptureTakeReport, ModelResult, SongResult, WaveformExcerpt, write_capture_report,
+    CaptureReport, CaptureTakeReport, ModelResult, SongResult, TestFigures, WaveformExcerpt, write_capture_report,
 };
-use crate::training::{FitConfig, History, SEGMENTS_PER_BATCH, StreamingRunner, fit, training_device};
+use crate::training::{FitConfig, SEGMENTS_PER_BATCH, StreamingRunner, fit, training_device};
 
 /// How a capture trains; the defaults are the study's best streaming architecture on the TS9.
 #[derive(Clone, Debug, PartialEq)]
@@ -190,26 +190,12 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
                 song: name.clone(),
                 windowed: None,
                 study_esr: None,
-                streaming: Some(crate::report::Metrics { esr: m.esr as f32, mse: m.mse as f32, mae: m.mae as f32 }),
+                streaming: Some(*m),
                 one_sample_shift_esr: None,
             }
         })
         .collect();
     let gain = if knob_names.is_empty() { Gain::Single } else { Gain::Conditioned };
-    let result = ModelResult {
-        number: 0,
-        name: stem.clone(),
-        gain,
-        units: run.recipe.hidden as u32,
-        lr: run.recipe.learning_rate,
-        ctx: run.recipe.ctx as u32,
-        method: TrainingMethod::Streaming,
-        epochs_run: outcome.epochs_run as u32,
-        best_val_esr: Some(outcome.best_validation_esr).filter(|v| v.is_finite()),
-        train_seconds: Some(outcome.train_seconds as f32),
-        history: outcome.history.clone(),
-        songs,
-    };
 
     let signal_name = match &road {
         Road::Reamp(_) => format!("BlackBox reamp signal v{VERSION}"),
@@ -245,18 +231,9 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
             sample_rate: rate,
             provenance: provenance.clone(),
             epochs_run: outcome.epochs_run as u32,
-            best_validation_esr: result.best_val_esr,
-            train_seconds: result.train_seconds,
-            test_scores: result
-                .songs
-                .iter()
-                .map(|s| SongScore {
-                    song: s.song.clone(),
-                    windowed_esr: None,
-                    streaming_esr: s.streaming.map(|m| m.esr),
-                    study_esr: None,
-                })
-                .collect(),
+            best_validation_esr: Some(outcome.best_validation_esr).filter(|v| v.is_finite()),
+            train_seconds: Some(outcome.train_seconds as f32),
+            test_scores: songs.iter().map(SongResult::to_song_score).collect(),
             written_by: format!("blackbox-trainer {}", env!("CARGO_PKG_VERSION")),
             knobs: knob_names.clone(),
             recipe: Some(TrainingRecipe {
@@ -271,7 +248,10 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
     };
     let model_path = run.out_dir.join(format!("{stem}.bbx"));
     file.save(&model_path).with_context(|| format!("writing {}", model_path.display()))?;
-    write_json_atomic(&run.out_dir.join(format!("{stem}.result.json")), &result)?;
+    write_json_atomic(&run.out_dir.join(format!("{stem}.history.json")), &outcome.history)?;
+    let figures = TestFigures { songs };
+    write_json_atomic(&run.out_dir.join(format!("{stem}.result.json")), &figures)?;
+    let result = ModelResult { metadata: file.metadata.clone(), history: outcome.history.clone(), songs: figures.songs };
 
     if run.predictions {
         for (name, p) in take_names.iter().zip(&predictions) {
@@ -291,8 +271,7 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
             run.recipe.hidden, run.recipe.ctx, run.recipe.learning_rate, run.recipe.max_epochs, run.recipe.patience,
             run.recipe.seed
         ),
-        result: result.clone(),
-        history: History::clone(&outcome.history),
+        result,
         takes: take_names
             .iter()
             .zip(&takes)

@@ -135,7 +135,7 @@ pub fn run(args: GridArgs) -> anyhow::Result<()> {
         let bar = model_progress_bar();
         let (result, files) = run_conditioned(&run, &bar)?;
         bar.finish_and_clear();
-        println!("{}: {} epochs; report in {}", result.name, result.epochs_run, files.markdown.display());
+        println!("{}: {} epochs; report in {}", result.metadata.name, result.metadata.epochs_run, files.markdown.display());
         return Ok(());
     }
     let name = device.short_name();

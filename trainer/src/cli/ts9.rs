@@ -71,10 +71,10 @@ pub fn run(args: Ts9Args) -> anyhow::Result<()> {
         let song = r.songs.first();
         println!(
             "{} ({:?}): {} epochs, {:.0} s; test ESR windowed {:?}, streamed {:?}",
-            r.name,
-            r.method,
-            r.epochs_run,
-            r.train_seconds.unwrap_or(f32::NAN),
+            r.metadata.name,
+            r.metadata.method,
+            r.metadata.epochs_run,
+            r.metadata.train_seconds.unwrap_or(f32::NAN),
             song.and_then(|s| s.windowed.map(|m| m.esr)),
             song.and_then(|s| s.streaming.map(|m| m.esr)),
         );

@@ -85,7 +85,7 @@ pub fn run_conditioned(run: &ConditionedRun, progress: &ProgressBar) -> anyhow::
         data: DataSource::from_provenance(&provenance),
     };
     let tone = TestTone::with_rms(rms(data.values().flat_map(|d| d.train.songs.iter().map(|s| s.dry.as_slice()))));
-    progress.set_message(format!("{}: THD against the knob", result.name));
+    progress.set_message(format!("{}: THD against the knob", result.metadata.name));
     // The first knob sweeps; any others stay at the middle of their recorded range.
     let held = knobs.middle();
     let mut positions: Vec<f32> = (0..SWEEP_POINTS).map(|i| i as f32 / (SWEEP_POINTS - 1) as f32).collect();
@@ -229,7 +229,7 @@ fn references(
             gain,
             knob,
             conditioned_esr: mean_streaming_esr(conditioned, Some(&format!("{}_", gain.name()))),
-            best_fixed: best.map(|(_, _, result, esr)| (result.name, esr)),
+            best_fixed: best.map(|(_, _, result, esr)| (result.metadata.name, esr)),
             same_architecture_esr,
             circuit_thd: circuit.map(|grid| circuit_thd(grid, f64::from(knob), tone)),
             best_fixed_thd,

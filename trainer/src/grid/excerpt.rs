@@ -22,7 +22,7 @@ pub fn best_model_excerpt(
         .filter_map(|r| Some((r, r.mean_esr(&songs, EsrMode::Windowed).or_else(|| first_esr(r))?)))
         .min_by(|a, b| a.1.total_cmp(&b.1))?
         .0;
-    let cell = cells.iter().find(|c| c.number as u32 == best.number)?;
+    let cell = cells.iter().find(|c| c.number as u32 == best.number())?;
     let model = ModelFile::load(&store.model_path(cell)).ok()?;
     let song = test_songs(cell)?;
     let ctx = cell.ctx;
@@ -35,7 +35,7 @@ pub fn best_model_excerpt(
     let predicted = predict_windows(&model.weights, ctx, &song.dry[start + 1 - ctx..end], &[], 1);
     Some(WaveformExcerpt {
         song: song.name.clone(),
-        model_name: best.name.clone(),
+        model_name: best.metadata.name.clone(),
         start_sample: start as u64,
         sample_rate: song.rate,
         dry: song.dry[start..end].to_vec(),

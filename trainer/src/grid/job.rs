@@ -16,7 +16,7 @@ use crate::dataset::{
 };
 use crate::evaluate::{SongEvaluation, evaluate_song};
 use crate::model::StudyLstmConfig;
-use crate::report::{self, ModelResult, SongResult};
+use crate::report::{self, ModelResult, SongResult, TestFigures};
 use crate::training::{
     FitConfig, FitOutcome, SEGMENTS_PER_BATCH, StreamingRunner, WindowedRunner, fit, training_device,
 };
@@ -187,27 +187,13 @@ pub fn export_model(
         .zip(tests)
         .map(|(e, t)| SongResult {
             song: e.song.clone(),
-            windowed: Some(metrics(&e.windowed)),
+            windowed: Some(e.windowed),
             study_esr: Some(e.study_esr as f32).filter(|v| v.is_finite()),
-            streaming: Some(metrics(&e.streaming)),
+            streaming: Some(e.streaming),
             one_sample_shift_esr: report::one_sample_shift_esr(&t.song.wet).map(|v| v as f32),
         })
         .collect();
 
-    let result = ModelResult {
-        number: cell.number as u32,
-        name: stem.clone(),
-        gain: cell.gain,
-        units: cell.units as u32,
-        lr: cell.learning_rate,
-        ctx: cell.ctx as u32,
-        method: settings.method,
-        epochs_run: outcome.epochs_run as u32,
-        best_val_esr: Some(outcome.best_validation_esr).filter(|v| v.is_finite()),
-        train_seconds: Some(outcome.train_seconds as f32),
-        history: outcome.history.clone(),
-        songs,
-    };
     let file = ModelFile {
         metadata: ModelMetadata {
             name: stem.clone(),
@@ -222,9 +208,9 @@ pub fn export_model(
             sample_rate,
             provenance: provenance.clone(),
             epochs_run: outcome.epochs_run as u32,
-            best_validation_esr: result.best_val_esr,
-            train_seconds: result.train_seconds,
-            test_scores: result.songs.iter().map(SongResult::to_song_score).collect(),
+            best_validation_esr: Some(outcome.best_validation_esr).filter(|v| v.is_finite()),
+            train_seconds: Some(outcome.train_seconds as f32),
+            test_scores: songs.iter().map(SongResult::to_song_score).collect(),
             written_by: format!("blackbox-trainer {}", env!("CARGO_PKG_VERSION")),
             knobs: origin.knobs.to_vec(),
             recipe: Some(recipe(settings)),
@@ -232,10 +218,11 @@ pub fn export_model(
         weights: outcome.weights,
     };
     file.save(&store.model_path(cell))?;
-    write_json_atomic(&store.history_path(cell), &result.history)?;
-    write_json_atomic(&store.result_path(cell), &result)?;
+    write_json_atomic(&store.history_path(cell), &outcome.history)?;
+    let figures = TestFigures { songs };
+    write_json_atomic(&store.result_path(cell), &figures)?;
     std::fs::remove_file(store.checkpoint_path(cell)).ok();
-    Ok(result)
+    Ok(ModelResult { metadata: file.metadata, history: outcome.history, songs: figures.songs })
 }
 
 fn recipe(settings: &JobSettings) -> TrainingRecipe {
@@ -254,10 +241,6 @@ fn recipe(settings: &JobSettings) -> TrainingRecipe {
         batch_size: batch_size as u32,
         training_share: format!("{} (in {unit}){validation}", settings.train_size.describe()),
     }
-}
-
-fn metrics(m: &blackbox_engine::metrics::Metrics) -> report::Metrics {
-    report::Metrics { esr: m.esr as f32, mse: m.mse as f32, mae: m.mae as f32 }
 }
 
 fn write_predictions(

@@ -82,7 +82,7 @@ pub fn run_pair_check(check: &PairCheck, progress: &ProgressBar) -> anyhow::Resu
                 Some(result) => result,
                 None => run_cell(cell, &data, &settings, &store, progress)?,
             };
-            eprintln!("{}: streaming test ESR {:?}", result.name, result.songs.first().and_then(|s| s.streaming.map(|m| m.esr)));
+            eprintln!("{}: streaming test ESR {:?}", result.metadata.name, result.songs.first().and_then(|s| s.streaming.map(|m| m.esr)));
             results.push(result);
         }
     }
@@ -93,7 +93,7 @@ pub fn run_pair_check(check: &PairCheck, progress: &ProgressBar) -> anyhow::Resu
         experiment: "real pair".to_owned(),
         data: DataSource::from_provenance(&provenance),
     };
-    let side = |method| results.iter().filter(|r| r.method == method).cloned().collect::<Vec<_>>();
+    let side = |method| results.iter().filter(|r| r.metadata.method == method).cloned().collect::<Vec<_>>();
     let (windowed, streaming) = (side(TrainingMethod::Windowed), side(TrainingMethod::Streaming));
     for (method, results) in [(TrainingMethod::Windowed, &windowed), (TrainingMethod::Streaming, &streaming)] {
         if !results.is_empty() {

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ReportError;
 use super::inputs::{DataSource, GridInfo, ModelResult, WaveformExcerpt};
-use crate::training::History;
 use super::output::{ensure_dir, write_atomically};
 use super::plots;
 
@@ -52,7 +51,6 @@ pub struct CaptureReport {
     pub knobs: Vec<String>,
     pub recipe: String,
     pub result: ModelResult,
-    pub history: History,
     pub takes: Vec<CaptureTakeReport>,
     pub excerpt: WaveformExcerpt,
     /// Of the first take's test section.
@@ -106,9 +104,9 @@ fn markdown(report: &CaptureReport, files: &[String; 3]) -> String {
     writeln!(
         md,
         "Trained {} epochs in {:.0} s (best validation loss {}).\n",
-        r.epochs_run,
-        r.train_seconds.unwrap_or(f32::NAN),
-        r.best_val_esr.map_or("-".into(), |v| format!("{:.3} %", 100.0 * v))
+        r.metadata.epochs_run,
+        r.metadata.train_seconds.unwrap_or(f32::NAN),
+        r.metadata.best_validation_esr.map_or("-".into(), |v| format!("{:.3} %", 100.0 * v))
     )
     .ok();
     writeln!(md, "## How good it is\n").ok();

@@ -140,13 +140,13 @@ fn markdown(report: &ConditionedReport) -> String {
         "`{}`: one LSTM of {} units with the audio and the knob as inputs (each setting's knob value in the tables \
          below), trained by streaming (1 s segments, state carried, truncated BPTT every {} samples, pre-emphasised \
          ESR + DC loss, lr {}) on the recordings of all {} settings together: {} epochs, {} s.\n",
-        m.name,
-        m.units,
-        m.ctx,
-        m.lr,
+        m.metadata.name,
+        m.metadata.hidden_size,
+        m.metadata.context,
+        m.metadata.learning_rate,
         report.references.len(),
-        m.epochs_run,
-        seconds(m.train_seconds)
+        m.metadata.epochs_run,
+        seconds(m.metadata.train_seconds)
     );
     let _ = writeln!(out, "## Test ESR at each setting (streaming mode, as the plugin plays)\n");
     let _ = writeln!(out, "| setting | knob | conditioned model | best per-setting model | its ESR | per-setting model, same architecture, streaming-trained |");

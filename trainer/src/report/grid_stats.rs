@@ -39,11 +39,11 @@ impl Hyperparameter {
     /// runs them (0.01 before 0.0001).
     fn level_of(self, result: &ModelResult) -> (i64, String) {
         match self {
-            Hyperparameter::Gain => (setting_rank(result), result.gain.name().to_string()),
-            Hyperparameter::Ctx => (i64::from(result.ctx), result.ctx.to_string()),
-            Hyperparameter::Units => (i64::from(result.units), result.units.to_string()),
+            Hyperparameter::Gain => (setting_rank(result), result.metadata.gain.name().to_string()),
+            Hyperparameter::Ctx => (i64::from(result.metadata.context), result.metadata.context.to_string()),
+            Hyperparameter::Units => (i64::from(result.metadata.hidden_size), result.metadata.hidden_size.to_string()),
             // Keyed on the f64's bits so equal rates group exactly; negated so larger rates come first.
-            Hyperparameter::Lr => (-(result.lr.to_bits() as i64), format_lr(result.lr)),
+            Hyperparameter::Lr => (-(result.metadata.learning_rate.to_bits() as i64), format_lr(result.metadata.learning_rate)),
         }
     }
 }
@@ -52,7 +52,7 @@ impl Hyperparameter {
 /// setting's models share `number / 12` (Low 0, Mid 1, High 2 for the study; the conditioned model comes after
 /// every setting).
 pub fn setting_rank(result: &ModelResult) -> i64 {
-    i64::from(result.number / blackbox_engine::model::STUDY_ARCHITECTURES.len() as u32)
+    i64::from(result.number() / blackbox_engine::model::STUDY_ARCHITECTURES.len() as u32)
 }
 
 /// `0.01`, `0.0001`: the study's spelling in its file names.
@@ -105,7 +105,7 @@ pub fn summarise_by(
 /// Results in the study's loop order (by model number), without copying them.
 pub fn in_grid_order(results: &[ModelResult]) -> Vec<&ModelResult> {
     let mut ordered: Vec<&ModelResult> = results.iter().collect();
-    ordered.sort_by_key(|r| r.number);
+    ordered.sort_by_key(|r| r.number());
     ordered
 }
 
@@ -114,35 +114,24 @@ mod tests {
     use blackbox_engine::model::TrainingMethod;
 
     use super::*;
-    use crate::report::inputs::{Metrics, SongResult};
-    use crate::training::History;
+    use crate::report::inputs::SongResult;
+    use blackbox_engine::metrics::Metrics;
     use blackbox_engine::model::Gain;
 
     fn model(number: u32, gain: Gain, lr: f64, esrs: &[f32]) -> ModelResult {
-        ModelResult {
-            number,
-            name: format!("m{number}"),
-            gain,
-            units: 64,
-            lr,
-            ctx: 44,
-            method: TrainingMethod::Windowed,
-            epochs_run: 10,
-            best_val_esr: Some(0.02),
-            train_seconds: Some(100.0),
-            history: History::default(),
-            songs: esrs
-                .iter()
-                .enumerate()
-                .map(|(i, &esr)| SongResult {
-                    song: format!("song{i}"),
-                    windowed: Some(Metrics { esr, mse: 0.0, mae: 0.0 }),
-                    study_esr: None,
-                    streaming: None,
-                    one_sample_shift_esr: None,
-                })
-                .collect(),
-        }
+        let mut model = ModelResult::fixture(number, gain, 64, lr, 44, TrainingMethod::Windowed);
+        model.songs = esrs
+            .iter()
+            .enumerate()
+            .map(|(i, &esr)| SongResult {
+                song: format!("song{i}"),
+                windowed: Some(Metrics { esr: f64::from(esr), mse: 0.0, mae: 0.0 }),
+                study_esr: None,
+                streaming: None,
+                one_sample_shift_esr: None,
+            })
+            .collect();
+        model
     }
 
     #[test]

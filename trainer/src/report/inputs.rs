@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use blackbox_engine::model::{Gain, Provenance, SongScore, TrainingMethod};
+use blackbox_engine::metrics::Metrics;
+use blackbox_engine::model::{Gain, ModelMetadata, Provenance, SongScore, TrainingMethod};
 use serde::{Deserialize, Serialize};
 
 use crate::training::History;
@@ -69,14 +70,6 @@ impl GridInfo {
     }
 }
 
-/// Test figures of one model on one song in one evaluation mode. ESR as a fraction (0.03 = 3 %).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Metrics {
-    pub esr: f32,
-    pub mse: f32,
-    pub mae: f32,
-}
-
 /// One model on one test song. Every figure is optional: a quick run may skip a mode, and a report written while
 /// the grid is still evaluating must not invent numbers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,46 +90,81 @@ impl SongResult {
     /// The figure this song contributes in one evaluation mode.
     pub fn esr(&self, mode: EsrMode) -> Option<f32> {
         match mode {
-            EsrMode::Windowed => self.windowed.map(|m| m.esr),
+            EsrMode::Windowed => self.windowed.map(|m| m.esr as f32),
             EsrMode::Study => self.study_esr,
-            EsrMode::Streaming => self.streaming.map(|m| m.esr),
+            EsrMode::Streaming => self.streaming.map(|m| m.esr as f32),
         }
     }
 
-    /// The same figures in the engine's model-file metadata form.
+    /// The ESRs the model file keeps of this song (a figure that is not finite is left out, as the file
+    /// accepts only finite figures).
     pub fn to_song_score(&self) -> SongScore {
+        let finite = |mode| self.esr(mode).filter(|v| v.is_finite());
         SongScore {
             song: self.song.clone(),
-            windowed_esr: self.esr(EsrMode::Windowed),
-            streaming_esr: self.esr(EsrMode::Streaming),
-            study_esr: self.esr(EsrMode::Study),
+            windowed_esr: finite(EsrMode::Windowed),
+            streaming_esr: finite(EsrMode::Streaming),
+            study_esr: finite(EsrMode::Study),
         }
     }
 }
 
-/// Everything the reports need about one trained model of a grid.
+/// Everything the reports need about one trained model: the model file's own description of it (the one
+/// schema: architecture, method, epochs, recipe, provenance), its training curve, and its test figures per song
+/// in more detail than the file keeps (MSE and MAE, the one-sample floor).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelResult {
-    /// Position in the study's loop order gain -> ctx -> units -> lr.
-    pub number: u32,
-    /// Study naming, e.g. `model_Mid_96_0.0001_88_21`.
-    pub name: String,
-    pub gain: Gain,
-    pub units: u32,
-    pub lr: f64,
-    pub ctx: u32,
-    pub method: TrainingMethod,
-    pub epochs_run: u32,
-    /// The early-stopping point's validation loss (ESR).
-    pub best_val_esr: Option<f32>,
-    pub train_seconds: Option<f32>,
-    #[serde(default)]
+    pub metadata: ModelMetadata,
     pub history: History,
-    #[serde(default)]
+    pub songs: Vec<SongResult>,
+}
+
+/// What a finished model's `.result.json` holds: the per-song figures that the `.bbx` does not. (Files written
+/// before the model file became the one description also repeat its fields and the history; those are ignored.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TestFigures {
     pub songs: Vec<SongResult>,
 }
 
 impl ModelResult {
+    /// A grid cell as the reports' tests build one: the study's naming, stand-in provenance, no figures yet
+    /// (the test fills in what it checks).
+    #[doc(hidden)]
+    pub fn fixture(number: u32, gain: Gain, units: u32, lr: f64, ctx: u32, method: TrainingMethod) -> Self {
+        let metadata = ModelMetadata {
+            name: format!("model_{}_{units}_{lr}_{ctx}_{number}", gain.name()),
+            effect: "SD-1".to_owned(),
+            experiment: "DS340".to_owned(),
+            model_number: Some(number),
+            gain,
+            context: ctx,
+            hidden_size: units,
+            learning_rate: lr,
+            method,
+            sample_rate: 44_100,
+            provenance: Provenance::StandIn {
+                circuit: "report fixture".to_owned(),
+                settings: String::new(),
+                sources: Vec::new(),
+                seed: 0,
+            },
+            epochs_run: 0,
+            best_validation_esr: None,
+            train_seconds: None,
+            test_scores: Vec::new(),
+            written_by: "report fixture".to_owned(),
+            knobs: Vec::new(),
+            recipe: None,
+        };
+        ModelResult { metadata, history: History::default(), songs: Vec::new() }
+    }
+
+    /// Position in the study's grid loop (gain -> ctx -> units -> lr); 0 for a model outside the grid (a
+    /// conditioned or captured one), which the grid reports never mix with the grid's cells.
+    pub fn number(&self) -> u32 {
+        self.metadata.model_number.unwrap_or(0)
+    }
+
     pub fn song(&self, song: &str) -> Option<&SongResult> {
         self.songs.iter().find(|s| s.song == song)
     }

@@ -34,7 +34,7 @@ impl ComparisonCell<'_> {
 
     /// The cell's model number in the study's loop order (both methods number their grids the same way).
     pub fn number(&self) -> u32 {
-        self.windowed.or(self.streaming).map_or(0, |m| m.number)
+        self.windowed.or(self.streaming).map_or(0, |m| m.number())
     }
 
     pub fn side(&self, method: TrainingMethod) -> Option<&ModelResult> {
@@ -55,28 +55,28 @@ pub fn pair_cells<'a>(
         [("windowed", TrainingMethod::Windowed, windowed), ("streaming", TrainingMethod::Streaming, streaming)]
     {
         for result in results {
-            if result.method != method {
+            if result.metadata.method != method {
                 return Err(ReportError::MethodMismatch {
                     side,
-                    model: result.number,
-                    name: result.name.clone(),
-                    actual: result.method,
+                    model: result.number(),
+                    name: result.metadata.name.clone(),
+                    actual: result.metadata.method,
                 });
             }
             let same_cell = |c: &ComparisonCell<'_>| {
-                c.gain == result.gain
-                    && c.ctx == result.ctx
-                    && c.units == result.units
-                    && c.lr.to_bits() == result.lr.to_bits()
+                c.gain == result.metadata.gain
+                    && c.ctx == result.metadata.context
+                    && c.units == result.metadata.hidden_size
+                    && c.lr.to_bits() == result.metadata.learning_rate.to_bits()
             };
             let index = match cells.iter().position(same_cell) {
                 Some(index) => index,
                 None => {
                     cells.push(ComparisonCell {
-                        gain: result.gain,
-                        ctx: result.ctx,
-                        units: result.units,
-                        lr: result.lr,
+                        gain: result.metadata.gain,
+                        ctx: result.metadata.context,
+                        units: result.metadata.hidden_size,
+                        lr: result.metadata.learning_rate,
                         windowed: None,
                         streaming: None,
                     });
@@ -88,8 +88,8 @@ pub fn pair_cells<'a>(
                 return Err(ReportError::DuplicateCell {
                     side,
                     cell: cell.label(),
-                    first: first.name.clone(),
-                    second: result.name.clone(),
+                    first: first.metadata.name.clone(),
+                    second: result.metadata.name.clone(),
                 });
             }
             match method {
@@ -99,7 +99,7 @@ pub fn pair_cells<'a>(
         }
     }
     // A model's number is its place in the grid's loop (setting, ctx, units, lr).
-    cells.sort_by_key(|c| c.windowed.or(c.streaming).map(|r| r.number));
+    cells.sort_by_key(|c| c.windowed.or(c.streaming).map(|r| r.number()));
     Ok(cells)
 }
 
@@ -175,7 +175,7 @@ fn render(grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &[String], png_n
                     percent(streamed),
                     percent(windowed),
                     stream_ratio(streamed, windowed),
-                    seconds(model.train_seconds)
+                    seconds(model.metadata.train_seconds)
                 );
             }
             None => md.push_str(" missing | missing | missing | missing |"),
@@ -187,7 +187,7 @@ fn render(grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &[String], png_n
                     " {} | {} | {} |",
                     percent(streamed_mean(model, songs)),
                     percent(model.mean_esr(songs, EsrMode::Windowed)),
-                    seconds(model.train_seconds)
+                    seconds(model.metadata.train_seconds)
                 );
             }
             None => md.push_str(" missing | missing | missing |"),
@@ -233,7 +233,7 @@ fn write_summary(md: &mut String, cells: &[ComparisonCell<'_>], songs: &[String]
     let windowed_wins = both.iter().filter(|(w, s)| w < s).count();
     let present = |method| cells.iter().filter(|c| c.side(method).is_some()).count();
     let total_time =
-        |method| -> f32 { cells.iter().filter_map(|c| c.side(method)?.train_seconds).filter(|t| t.is_finite()).sum() };
+        |method| -> f32 { cells.iter().filter_map(|c| c.side(method)?.metadata.train_seconds).filter(|t| t.is_finite()).sum() };
     let unstable = cells
         .iter()
         .filter_map(|c| c.windowed)
@@ -272,24 +272,13 @@ fn write_summary(md: &mut String, cells: &[ComparisonCell<'_>], songs: &[String]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::inputs::{Metrics, SongResult};
-    use crate::training::History;
+    use crate::report::inputs::SongResult;
+    use blackbox_engine::metrics::Metrics;
 
     fn model(number: u32, method: TrainingMethod, gain: Gain, lr: f64) -> ModelResult {
-        ModelResult {
-            number,
-            name: format!("model_{}_64_{lr}_44_{number}", gain.name()),
-            gain,
-            units: 64,
-            lr,
-            ctx: 44,
-            method,
-            epochs_run: 5,
-            best_val_esr: None,
-            train_seconds: Some(10.0),
-            history: History::default(),
-            songs: Vec::new(),
-        }
+        let mut model = ModelResult::fixture(number, gain, 64, lr, 44, method);
+        (model.metadata.epochs_run, model.metadata.train_seconds) = (5, Some(10.0));
+        model
     }
 
     #[test]
@@ -312,7 +301,7 @@ mod tests {
     }
 
     fn scored(mut model: ModelResult, windowed: f32, streamed: f32) -> ModelResult {
-        let metrics = |esr| Some(Metrics { esr, mse: 0.0, mae: 0.0 });
+        let metrics = |esr: f32| Some(Metrics { esr: f64::from(esr), mse: 0.0, mae: 0.0 });
         model.songs = vec![SongResult {
             song: "battery".into(),
             windowed: metrics(windowed),

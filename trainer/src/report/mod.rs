@@ -5,8 +5,8 @@
 //!
 //! The grid runner calls [`write_grid_report`] after each finished model (so the reports are current while a
 //! long grid trains) and [`write_method_comparison`] once both methods have results. Inputs are plain serde
-//! data ([`ModelResult`], [`GridInfo`], [`WaveformExcerpt`]) that the runner also stores as JSON beside each
-//! model, so reports can be redrawn without retraining. Every file is replaced atomically.
+//! data ([`ModelResult`], [`GridInfo`], [`WaveformExcerpt`]); each model's comes back from its files (the
+//! `.bbx`, its history and its test figures), so reports can be redrawn without retraining. Every file is replaced atomically.
 
 mod alignment;
 mod capture;
@@ -30,7 +30,7 @@ pub use conditioned::{
 };
 pub use error::ReportError;
 pub use inputs::{
-    ComparisonFiles, DataSource, EsrMode, GridInfo, Metrics, ModelResult, ReportFiles, SongResult,
+    ComparisonFiles, DataSource, EsrMode, GridInfo, ModelResult, ReportFiles, SongResult, TestFigures,
     WaveformExcerpt,
 };
 pub use results_md::ALIGNMENT_NOTE;

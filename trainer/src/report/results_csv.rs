@@ -49,16 +49,16 @@ pub fn write_results_csv(path: &Path, results: &[ModelResult], songs: &[String])
 
     for result in in_grid_order(results) {
         let mut row = vec![
-            result.number.to_string(),
-            result.name.clone(),
-            result.gain.name().to_string(),
-            result.units.to_string(),
-            format_lr(result.lr),
-            result.ctx.to_string(),
-            method_name(result.method).to_string(),
-            result.epochs_run.to_string(),
-            cell(result.best_val_esr),
-            cell(result.train_seconds),
+            result.number().to_string(),
+            result.metadata.name.clone(),
+            result.metadata.gain.name().to_string(),
+            result.metadata.hidden_size.to_string(),
+            format_lr(result.metadata.learning_rate),
+            result.metadata.context.to_string(),
+            method_name(result.metadata.method).to_string(),
+            result.metadata.epochs_run.to_string(),
+            cell(result.metadata.best_validation_esr),
+            cell(result.metadata.train_seconds),
         ];
         for song in songs {
             let figures = result.song(song);

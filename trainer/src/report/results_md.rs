@@ -90,7 +90,7 @@ fn write_overview(md: &mut String, results: &[ModelResult], songs: &[String]) {
         let best = means.iter().min_by(|a, b| a.1.total_cmp(&b.1));
         let grid_mean = (!means.is_empty()).then(|| means.iter().map(|(_, m)| m).sum::<f32>() / means.len() as f32);
         let best_name =
-            best.map(|(r, _)| format!("#{} {}", r.number, cell_text(&r.name))).unwrap_or_else(|| "–".into());
+            best.map(|(r, _)| format!("#{} {}", r.number(), cell_text(&r.metadata.name))).unwrap_or_else(|| "–".into());
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} |",
@@ -105,7 +105,7 @@ fn write_overview(md: &mut String, results: &[ModelResult], songs: &[String]) {
 
 /// Per song and gain: the shift floor next to the study-compatible and aligned means of that gain's models.
 fn write_shift_floors(md: &mut String, results: &[ModelResult], songs: &[String]) {
-    let mut ranked: Vec<(i64, Gain)> = results.iter().map(|r| (setting_rank(r), r.gain)).collect();
+    let mut ranked: Vec<(i64, Gain)> = results.iter().map(|r| (setting_rank(r), r.metadata.gain)).collect();
     ranked.sort_by_key(|(rank, _)| *rank);
     let mut gains: Vec<Gain> = ranked.into_iter().map(|(_, g)| g).collect();
     gains.dedup();
@@ -122,7 +122,7 @@ fn write_shift_floors(md: &mut String, results: &[ModelResult], songs: &[String]
     let _ = writeln!(md, "|---|---|---|---|---|---|");
     for song in songs {
         for &gain in &gains {
-            let of_gain: Vec<&ModelResult> = results.iter().filter(|r| r.gain == gain).collect();
+            let of_gain: Vec<&ModelResult> = results.iter().filter(|r| r.metadata.gain == gain).collect();
             let floor = of_gain.iter().filter_map(|r| r.song(song)?.one_sample_shift_esr).next();
             let mean_of = |mode: EsrMode| {
                 let values: Vec<f32> =
@@ -166,16 +166,16 @@ fn write_model_table(md: &mut String, results: &[ModelResult], songs: &[String])
         let _ = write!(
             md,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            result.number,
-            cell_text(&result.name),
-            result.gain.name(),
-            result.units,
-            format_lr(result.lr),
-            result.ctx,
-            method_name(result.method),
-            result.epochs_run,
-            percent(result.best_val_esr),
-            seconds(result.train_seconds),
+            result.number(),
+            cell_text(&result.metadata.name),
+            result.metadata.gain.name(),
+            result.metadata.hidden_size,
+            format_lr(result.metadata.learning_rate),
+            result.metadata.context,
+            method_name(result.metadata.method),
+            result.metadata.epochs_run,
+            percent(result.metadata.best_validation_esr),
+            seconds(result.metadata.train_seconds),
         );
         for song in songs {
             let figures = result.song(song);

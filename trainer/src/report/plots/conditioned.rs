@@ -24,7 +24,7 @@ fn draw(root: &Area<'_>, report: &ConditionedReport) -> DrawResult {
     draw_legend_row(
         &body,
         &[
-            LegendEntry::new(format!("{} (streamed)", report.model.name), Mark::Dot(model)),
+            LegendEntry::new(format!("{} (streamed)", report.model.metadata.name), Mark::Dot(model)),
             LegendEntry::new("reference circuit", Mark::HollowDot(circuit)),
             LegendEntry::new("best per-gain model", Mark::Cross(fixed)),
         ],

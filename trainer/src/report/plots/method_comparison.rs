@@ -52,7 +52,7 @@ fn draw(root: &Area<'_>, grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &
     let y = decade_range(cells.iter().flat_map(|c| METHODS.map(|m| esr(c, m).flatten())).flatten().map(f64::from));
     let time_max = cells
         .iter()
-        .flat_map(|c| METHODS.map(|m| c.side(m).and_then(|r| r.train_seconds)))
+        .flat_map(|c| METHODS.map(|m| c.side(m).and_then(|r| r.metadata.train_seconds)))
         .flatten()
         .filter(|t| t.is_finite())
         .fold(1.0f32, f32::max);
@@ -134,7 +134,7 @@ fn draw(root: &Area<'_>, grid: &GridInfo, cells: &[ComparisonCell<'_>], songs: &
         let colour = method_colour(method);
         for (i, cell) in cells.iter().enumerate() {
             let x = i as f64 + shift(method);
-            match cell.side(method).and_then(|m| m.train_seconds).filter(|t| t.is_finite()) {
+            match cell.side(method).and_then(|m| m.metadata.train_seconds).filter(|t| t.is_finite()) {
                 Some(t) => chart.draw_series(std::iter::once(Rectangle::new(
                     [(x - 0.13, 0.0), (x + 0.13, f64::from(t))],
                     colour.filled(),

@@ -51,8 +51,8 @@ fn draw(root: &Area<'_>, grid: &GridInfo, results: &[ModelResult], songs: &[Stri
     draw_legend_row(&body, &legend, 12)?;
     let panels = body.margin(30, 0, 0, 0).split_evenly((EsrMode::ALL.len(), 1));
 
-    let gains: Vec<_> = models.iter().map(|m| m.gain).collect();
-    let numbers: Vec<String> = models.iter().map(|m| m.number.to_string()).collect();
+    let gains: Vec<_> = models.iter().map(|m| m.metadata.gain).collect();
+    let numbers: Vec<String> = models.iter().map(|m| m.number().to_string()).collect();
     let count = models.len();
     // Songs side by side within a model's slot, so six markers of one model never hide each other.
     let spread = 0.7 / songs.len().max(1) as f64;
@@ -103,8 +103,8 @@ mod tests {
     use blackbox_engine::model::{Gain, TrainingMethod};
 
     use super::*;
-    use crate::report::inputs::{DataSource, Metrics, SongResult};
-    use crate::training::History;
+    use crate::report::inputs::{DataSource, SongResult};
+    use blackbox_engine::metrics::Metrics;
     use crate::report::plots::style::series_colour;
 
     fn pixels_of(path: &Path, colour: RGBColor) -> usize {
@@ -119,29 +119,20 @@ mod tests {
     fn every_song_gets_its_own_colour_and_no_other_colour_is_used_for_markers() {
         let songs: Vec<String> = ["battery", "holywar", "ohwell"].map(String::from).to_vec();
         let results: Vec<ModelResult> = (0..4)
-            .map(|number| ModelResult {
-                number,
-                name: format!("m{number}"),
-                gain: Gain::Low,
-                units: 64,
-                lr: 0.01,
-                ctx: 44,
-                method: TrainingMethod::Windowed,
-                epochs_run: 1,
-                best_val_esr: None,
-                train_seconds: None,
-                history: History::default(),
-                songs: songs
+            .map(|number| {
+                let mut model = ModelResult::fixture(number, Gain::Low, 64, 0.01, 44, TrainingMethod::Windowed);
+                model.songs = songs
                     .iter()
                     .enumerate()
                     .map(|(i, song)| SongResult {
                         song: song.clone(),
-                        windowed: Some(Metrics { esr: 0.01 * (i + 2) as f32, mse: 0.0, mae: 0.0 }),
+                        windowed: Some(Metrics { esr: 0.01 * (i + 2) as f64, mse: 0.0, mae: 0.0 }),
                         study_esr: Some(0.012 * (i + 2) as f32),
-                        streaming: Some(Metrics { esr: 0.011 * (i + 2) as f32, mse: 0.0, mae: 0.0 }),
+                        streaming: Some(Metrics { esr: 0.011 * (i + 2) as f64, mse: 0.0, mae: 0.0 }),
                         one_sample_shift_esr: None,
                     })
-                    .collect(),
+                    .collect();
+                model
             })
             .collect();
         let grid = GridInfo {

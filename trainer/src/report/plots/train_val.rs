@@ -25,7 +25,7 @@ const TITLE: &str = "Training and validation loss per epoch";
 /// What the plotted loss is: the study's ESR, or (streaming training) pre-emphasised ESR plus a DC term when trained
 /// streaming, which is not directly comparable with the test ESR.
 fn title_for(results: &[ModelResult]) -> String {
-    if results.iter().any(|r| r.method == TrainingMethod::Streaming) {
+    if results.iter().any(|r| r.metadata.method == TrainingMethod::Streaming) {
         format!("{TITLE} (streaming-trained: pre-emphasised ESR + DC term)")
     } else {
         format!("{TITLE} (ESR)")
@@ -91,11 +91,11 @@ fn draw(root: &Area<'_>, grid: &GridInfo, results: &[ModelResult]) -> DrawResult
 fn draw_panel(panel: &Area<'_>, model: &ModelResult) -> DrawResult {
     let title = format!(
         "#{} {} ctx {} units {} lr {}",
-        model.number,
-        model.gain.name(),
-        model.ctx,
-        model.units,
-        format_lr(model.lr)
+        model.number(),
+        model.metadata.gain.name(),
+        model.metadata.context,
+        model.metadata.hidden_size,
+        format_lr(model.metadata.learning_rate)
     );
     let history = &model.history;
     let epochs = history.loss.len().max(history.val_loss.len());
