@@ -1,9 +1,10 @@
 //! Embeds every `.bbx` file under the repository's `models/` folder.
 //!
-//! Each file is read with the engine's own validating reader, so the facts the plugin shows before activation
-//! (labels, provenance, test ESR) come from the same bytes it will later parse into a streaming LSTM. A file
-//! that does not validate is left out with a build warning and listed in the plugin's "skipped" table, so the
-//! GUI can say why a model is missing instead of silently not offering it.
+//! Each file is read with the engine's own validating reader and admitted by the plugin's own rule
+//! (`src/admission.rs`, the one a user's file meets at run time). The table keeps only what resolving a selection
+//! needs (effect, gain, architecture, test ESR); the plugin reads everything else from the bytes. A file that is
+//! not admitted is left out with a build warning and listed in the plugin's "skipped" table, so the GUI can say
+//! why a model is missing instead of silently not offering it.
 //!
 //! Each model's loudness on the engine's reference passage is measured here too (a fraction of a second per
 //! model, with the engine optimised for build scripts by the workspace profile), so "Normalize output" has its
@@ -12,8 +13,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use blackbox_engine::formats::LoadedModel;
 use blackbox_engine::loudness::model_loudness;
-use blackbox_engine::model::{Gain, ModelFile, TrainingMethod, device_order};
+use blackbox_engine::model::{Gain, ModelFile, device_order};
+
+#[path = "src/admission.rs"]
+mod admission;
 
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -34,7 +39,10 @@ fn main() {
         match std::fs::read(path)
             .map_err(|e| e.to_string())
             .and_then(|bytes| ModelFile::from_bytes(&bytes).map_err(|e| e.to_string()))
-        {
+            .and_then(|model| {
+                admission::admit(&LoadedModel::from_model_file(model.clone())).map_err(|e| e.to_string())?;
+                Ok(model)
+            }) {
             Ok(model) => {
                 if !devices.contains(&model.metadata.effect) {
                     devices.push(model.metadata.effect.clone());
@@ -79,18 +87,12 @@ fn collect_bbx(dir: &Path, out: &mut Vec<PathBuf>) {
 fn write_entry(out: &mut String, path: &Path, relative: &str, model: &ModelFile) {
     let m = &model.metadata;
     let optional = |v: Option<f32>| v.map_or("None".to_owned(), |v| format!("Some({v:e})"));
-    let method = match m.method {
-        TrainingMethod::Windowed => "TrainingMethod::Windowed",
-        TrainingMethod::Streaming => "TrainingMethod::Streaming",
-    };
     writeln!(
         out,
-        "    EmbeddedModel {{ path: {relative:?}, bytes: include_bytes!({abs:?}), name: {name:?}, effect: {effect:?}, \
-         gain: {gain}, context: {ctx}, hidden_size: {hidden}, learning_rate: {lr:e}, method: {method}, \
-         sample_rate: {rate}, stand_in: {stand_in}, provenance: {provenance:?}, streaming_esr: {streaming}, \
-         windowed_esr: {windowed}, knobs: &{knobs:?}, loudness: &[{loudness}] }},",
+        "    EmbeddedModel {{ path: {relative:?}, bytes: include_bytes!({abs:?}), effect: {effect:?}, gain: {gain}, \
+         context: {ctx}, hidden_size: {hidden}, learning_rate: {lr:e}, streaming_esr: {streaming}, \
+         windowed_esr: {windowed}, loudness: &[{loudness}] }},",
         abs = path.canonicalize().unwrap_or_else(|_| path.to_owned()).display().to_string(),
-        name = m.name,
         effect = m.effect,
         gain = match m.gain {
             Gain::Named(name) => format!("named_setting({:?})", name.as_str()),
@@ -99,12 +101,8 @@ fn write_entry(out: &mut String, path: &Path, relative: &str, model: &ModelFile)
         ctx = m.context,
         hidden = m.hidden_size,
         lr = m.learning_rate,
-        rate = m.sample_rate,
-        stand_in = m.provenance.is_stand_in(),
-        provenance = m.provenance.summary(),
         streaming = optional(m.mean_streaming_esr()),
         windowed = optional(m.mean_windowed_esr()),
-        knobs = m.knob_names(),
         loudness = model_loudness(model)
             .points
             .iter()

@@ -111,6 +111,9 @@ fn with_normalize_on_every_embedded_model_plays_within_1_db_of_the_others() {
     // Real guitar is not the reference passage: the spread there is larger, but normalising must still narrow it.
     let (input, source) = di_clip(12.0);
     let (on, off) = (loudness_of_every_model(&input, true, None), loudness_of_every_model(&input, false, None));
+    for ((name, a), (_, b)) in on.iter().zip(&off) {
+        println!("{source}: {name}: {a:.2} LUFS normalised, {b:.2} as trained");
+    }
     println!("{source}: spread {:.2} dB normalised, {:.2} dB as trained", spread(&on), spread(&off));
     assert!(spread(&on) < spread(&off) / 2.0, "normalising did not halve the spread on {source}");
 }

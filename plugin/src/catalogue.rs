@@ -1,13 +1,15 @@
 //! The models embedded at build time and how a selection (effect, gain, model) picks one of them.
 //!
-//! `build.rs` writes one [`EmbeddedModel`] per valid `.bbx` file under `models/`, with the facts the GUI shows
-//! copied out of the file's metadata, so labels and scores are known before anything is parsed. The weights are
-//! parsed once, at activation (see [`crate::rack`]), never on the audio thread.
+//! `build.rs` writes one [`EmbeddedModel`] per `.bbx` file under `models/` that the plugin admits, with only what
+//! choosing a model needs (effect, gain, architecture, test ESR): the audio thread resolves a selection from those
+//! without parsing. Everything else about a model is read from its own bytes, like a user's file: its facts once,
+//! on the GUI thread ([`facts`]), its weights once, at activation (see [`crate::rack`]).
 
+use std::sync::OnceLock;
+
+use blackbox_engine::formats::LoadedModel;
 use blackbox_engine::loudness::Loudness;
-use blackbox_engine::model::{
-    Architecture, Gain, STUDY_ARCHITECTURES, SettingName, TrainingMethod, unstable_when_streamed,
-};
+use blackbox_engine::model::{Architecture, Gain, ModelFile, STUDY_ARCHITECTURES, SettingName, unstable_when_streamed};
 use nice_plug::prelude::Enum;
 
 pub use crate::effect::Effect;
@@ -26,26 +28,19 @@ const fn named_setting(name: &str) -> Gain {
     }
 }
 
-/// A model file compiled into the plugin.
+/// A model file compiled into the plugin: its bytes, and the keys a selection is resolved by.
 #[derive(Debug)]
 pub struct EmbeddedModel {
     /// Relative to `models/`.
     pub path: &'static str,
     pub bytes: &'static [u8],
-    pub name: &'static str,
     pub effect: &'static str,
     pub gain: Gain,
     pub context: u32,
     pub hidden_size: u32,
     pub learning_rate: f64,
-    pub method: TrainingMethod,
-    pub sample_rate: u32,
-    pub stand_in: bool,
-    pub provenance: &'static str,
     pub streaming_esr: Option<f32>,
     pub windowed_esr: Option<f32>,
-    /// A conditioned model's knobs after the audio, in input order.
-    pub knobs: &'static [&'static str],
     /// (knob, LUFS) on the engine's reference passage, measured at build time: one point for a fixed-gain
     /// model, several across the knob for a conditioned one.
     pub loudness: &'static [(f32, Option<f32>)],
@@ -151,26 +146,24 @@ impl EmbeddedModel {
     pub fn architecture_label(&self) -> String {
         self.architecture().label()
     }
+}
 
-    /// What the editor shows about this model, in the same form as a user model's facts.
-    pub fn facts(&self) -> ModelFacts {
-        ModelFacts {
-            path: format!("models/{}", self.path),
-            device: self.effect.to_owned(),
-            name: format!("{} ({} · {})", self.name, self.effect, self.gain.name()),
-            format: blackbox_engine::formats::Format::Bbx.name().to_owned(),
-            architecture: self.architecture_label(),
-            rate: format!("{} Hz", self.sample_rate),
-            knobs: self.knobs.iter().map(|k| (*k).to_owned()).collect(),
-            stand_in: Some(self.stand_in),
-            provenance: self.provenance.to_owned(),
-            details: Vec::new(),
-            streaming_esr: self.streaming_esr,
-            windowed_esr: self.windowed_esr,
-            unstable_when_streamed: self.unstable_when_streamed(),
-            loudness: Loudness { points: self.loudness.to_vec() }.describe(),
-        }
-    }
+/// What the editor shows about the embedded model at `index`, built the way a user file's facts are
+/// ([`ModelFacts::of`]) from the model's own bytes. Parsed on the first call, on the GUI thread, and kept.
+pub fn facts(index: usize) -> Option<&'static ModelFacts> {
+    static FACTS: OnceLock<Vec<Option<ModelFacts>>> = OnceLock::new();
+    let table = FACTS.get_or_init(|| {
+        EMBEDDED
+            .iter()
+            .map(|m| {
+                // build.rs admitted these bytes with the same reader; a failure here would be a changed reader.
+                let file = ModelFile::from_bytes(m.bytes).ok()?;
+                let loudness = Loudness { points: m.loudness.to_vec() }.describe();
+                Some(ModelFacts::of(&format!("models/{}", m.path), &LoadedModel::from_model_file(file), loudness))
+            })
+            .collect()
+    });
+    table.get(index)?.as_ref()
 }
 
 /// Index into `models` of what the selection plays, or `None` when nothing was trained for it (the plugin then
@@ -204,19 +197,13 @@ mod tests {
         EmbeddedModel {
             path: "",
             bytes: &[],
-            name: "",
             effect,
             gain,
             context: 88,
             hidden_size: hidden,
             learning_rate: lr,
-            method: TrainingMethod::Windowed,
-            sample_rate: 44_100,
-            stand_in: true,
-            provenance: "",
             streaming_esr: Some(streaming),
             windowed_esr: Some(windowed),
-            knobs: &[],
             loudness: &[],
         }
     }
@@ -277,6 +264,18 @@ mod tests {
         // Chosen as such, the conditioned model plays at every gain setting, and only it does.
         assert_eq!(resolve(&models, dsl20h(), GainSetting::Low, CONDITIONED_MODEL), Some(0));
         assert_eq!(resolve(&models, sd1(), GainSetting::Low, CONDITIONED_MODEL), None);
+    }
+
+    #[test]
+    fn every_embedded_model_has_its_facts_read_from_its_own_bytes() {
+        for (index, model) in EMBEDDED.iter().enumerate() {
+            let facts = facts(index).unwrap_or_else(|| panic!("models/{} has no facts", model.path));
+            assert_eq!(facts.path, format!("models/{}", model.path));
+            assert_eq!(facts.device, model.effect);
+            assert_eq!((facts.streaming_esr, facts.windowed_esr), (model.streaming_esr, model.windowed_esr));
+            assert_eq!(facts.stand_in, Some(true), "models/ ships stand-in models only: {}", model.path);
+        }
+        assert!(facts(EMBEDDED.len()).is_none());
     }
 
     #[test]

@@ -158,18 +158,32 @@ impl BlackBoxEditor {
         });
     }
 
-    /// The facts of what the selection plays, and the device name to print on the face.
+    /// What plays, as the audio thread reports it; while it is not processing, what the selection will play.
+    fn shown_slot(&self) -> Slot {
+        self.meters.playing().unwrap_or_else(|| {
+            let params = &self.params;
+            match params.effect() {
+                Effect::UserFile => Slot::User(0),
+                effect => catalogue::resolve(EMBEDDED, effect, params.gain.value(), params.model.value())
+                    .map_or(Slot::Dry, Slot::Embedded),
+            }
+        })
+    }
+
+    /// The facts of what plays, and the device name to print on the face.
     fn selected(&self) -> (String, String, Option<ModelFacts>) {
-        let params = &self.params;
-        let effect = params.effect();
-        if effect == Effect::UserFile {
-            let facts = params.user_model.status().facts;
-            let device = facts.as_ref().map_or_else(|| "No model".to_owned(), |f| f.device.clone());
-            return (device, effect.full_name().to_owned(), facts);
-        }
-        let facts = catalogue::resolve(EMBEDDED, effect, params.gain.value(), params.model.value())
-            .map(|index| EMBEDDED[index].facts());
-        (effect.label().to_owned(), effect.full_name().to_owned(), facts)
+        let effect = self.params.effect();
+        let facts = match self.shown_slot() {
+            Slot::Dry => None,
+            Slot::Embedded(index) => catalogue::facts(index).cloned(),
+            Slot::User(_) => self.params.user_model.status().facts,
+        };
+        let device = match (effect, &facts) {
+            (Effect::UserFile, Some(f)) => f.device.clone(),
+            (Effect::UserFile, None) => "No model".to_owned(),
+            (effect, _) => effect.label().to_owned(),
+        };
+        (device, effect.full_name().to_owned(), facts)
     }
 
     fn face(&mut self, ui: &mut Ui, setter: &ParamSetter) {
@@ -360,12 +374,12 @@ impl BlackBoxEditor {
             ),
         }
         // What the audio thread reports, which differs from the selection while a switch is running.
-        let playing = match self.meters.playing() {
-            Slot::Dry => "dry".to_owned(),
-            Slot::Embedded(i) => EMBEDDED.get(i).map_or("?".to_owned(), |m| m.name.to_owned()),
-            Slot::User(_) => "the user model file".to_owned(),
-        };
-        if self.meters.sample_rate() > 0 {
+        if let Some(slot) = self.meters.playing() {
+            let playing = match slot {
+                Slot::Dry => "dry".to_owned(),
+                Slot::Embedded(i) => catalogue::facts(i).map_or("?".to_owned(), |f| f.name.clone()),
+                Slot::User(_) => "the user model file".to_owned(),
+            };
             ui.label(RichText::new(format!("Now playing: {playing}")).small());
         }
         if !SKIPPED.is_empty() {

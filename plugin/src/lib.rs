@@ -11,6 +11,7 @@ use std::sync::Arc;
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditor, EguiEditorState};
 
+pub mod admission;
 pub mod cabinet;
 pub mod catalogue;
 pub mod chain;
@@ -390,6 +391,7 @@ impl Plugin for BlackBox {
     }
 
     fn deactivate(&mut self) {
+        self.meters.record_stopped();
         self.params.user_model.collect_retired();
         self.params.cabinet_ir.collect_retired();
     }

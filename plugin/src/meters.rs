@@ -14,7 +14,7 @@ pub struct Meters {
     input_peak: AtomicF32,
     output_peak: AtomicF32,
     gate_open: AtomicBool,
-    /// [`Slot`] encoded: -1 dry, 0.. embedded index, -2 / -3 user slots.
+    /// [`Slot`] encoded: -1 dry, 0.. embedded index, -2 / -3 user slots, [`NOT_PLAYING`] while not processing.
     playing: AtomicI32,
     switching: AtomicBool,
     latency: AtomicU32,
@@ -26,6 +26,9 @@ pub struct Meters {
     output_clips: AtomicU32,
 }
 
+/// `playing` before the first block after an activation, and after a deactivation.
+const NOT_PLAYING: i32 = i32::MIN;
+
 /// A peak at or above this is a clip (0 dBFS less a rounding margin).
 pub const CLIP_LEVEL: f32 = 0.999;
 
@@ -35,7 +38,7 @@ impl Default for Meters {
             input_peak: AtomicF32::new(0.0),
             output_peak: AtomicF32::new(0.0),
             gate_open: AtomicBool::new(false),
-            playing: AtomicI32::new(-1),
+            playing: AtomicI32::new(NOT_PLAYING),
             switching: AtomicBool::new(false),
             latency: AtomicU32::new(0),
             sample_rate: AtomicU32::new(0),
@@ -84,6 +87,11 @@ impl Meters {
         self.playing.store(encoded, Ordering::Relaxed);
     }
 
+    /// The plugin no longer processes, so nothing it reported as playing still plays.
+    pub fn record_stopped(&self) {
+        self.playing.store(NOT_PLAYING, Ordering::Relaxed);
+    }
+
     pub fn record_setup(&self, sample_rate: u32, latency: u32) {
         self.sample_rate.store(sample_rate, Ordering::Relaxed);
         self.latency.store(latency, Ordering::Relaxed);
@@ -105,11 +113,13 @@ impl Meters {
         self.gate_open.load(Ordering::Relaxed)
     }
 
-    pub fn playing(&self) -> Slot {
+    /// What the audio thread played in its last block; `None` while the plugin is not processing.
+    pub fn playing(&self) -> Option<Slot> {
         match self.playing.load(Ordering::Relaxed) {
-            -1 => Slot::Dry,
-            i if i >= 0 => Slot::Embedded(i as usize),
-            i => Slot::User((-2 - i) as usize),
+            NOT_PLAYING => None,
+            -1 => Some(Slot::Dry),
+            i if i >= 0 => Some(Slot::Embedded(i as usize)),
+            i => Some(Slot::User((-2 - i) as usize)),
         }
     }
 

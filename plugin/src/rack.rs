@@ -12,6 +12,7 @@ use blackbox_engine::loudness::normalising_gain;
 use blackbox_engine::model::{ModelError, ModelFile};
 use blackbox_engine::resample::{ResampleError, RoundTrip};
 
+use crate::admission::Refusal;
 use crate::catalogue::EmbeddedModel;
 use crate::delay::DelayLine;
 
@@ -29,6 +30,8 @@ pub enum BuildError {
     Model(#[from] FormatError),
     #[error("{0}")]
     Bbx(#[from] ModelError),
+    #[error("{0}")]
+    Refused(#[from] Refusal),
     #[error("the model runs at {model_rate} Hz and cannot be resampled from this host's {host_rate} Hz: {source}")]
     Rate { model_rate: u32, host_rate: u32, source: ResampleError },
 }
@@ -75,10 +78,11 @@ impl ChannelModels {
         })
     }
 
-    pub fn parse(bytes: &[u8], loudness: &[(f32, Option<f32>)], host_rate: u32) -> Result<(ModelFile, Self), BuildError> {
-        let file = ModelFile::from_bytes(bytes)?;
-        let models = ChannelModels::new(&LoadedModel::from_model_file(file.clone()), loudness, host_rate)?;
-        Ok((file, models))
+    /// An embedded model from its bytes, first built for its own rate (activation then sets the host's).
+    pub fn parse(bytes: &[u8], loudness: &[(f32, Option<f32>)]) -> Result<Self, BuildError> {
+        let model = LoadedModel::from_model_file(ModelFile::from_bytes(bytes)?);
+        let own_rate = model.info.sample_rate;
+        ChannelModels::new(&model, loudness, own_rate)
     }
 
     /// Rebuilds the round trips for a new host rate (allocates: activation only). On failure the model stays,
@@ -219,8 +223,8 @@ impl ModelRack {
         self.embedded = models
             .iter()
             .enumerate()
-            .map(|(i, model)| match ChannelModels::parse(model.bytes, model.loudness, model.sample_rate) {
-                Ok((_, built)) => Some(built),
+            .map(|(i, model)| match ChannelModels::parse(model.bytes, model.loudness) {
+                Ok(built) => Some(built),
                 Err(e) => {
                     failures.push((i, e));
                     None

@@ -17,6 +17,7 @@ use blackbox_engine::loudness::loudness_of;
 use blackbox_engine::model::unstable_when_streamed;
 use nice_plug::params::persist::PersistentField;
 
+use crate::admission;
 use crate::rack::{BuildError, ChannelModels};
 
 /// The host rate a model is built for before the host has said one (a session restored before activation);
@@ -200,6 +201,7 @@ impl UserModelSlot {
 
     fn try_load(&self, path: &Path, shown: &str) -> Result<ModelFacts, UserModelError> {
         let model = formats::load(path)?;
+        admission::admit(&model).map_err(BuildError::Refused)?;
         // Measured here, on the loading thread, so that "Normalize output" levels the file like the embedded models.
         let loudness = loudness_of(&model);
         let facts = ModelFacts::of(shown, &model, loudness.describe());
