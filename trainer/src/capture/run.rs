@@ -217,6 +217,7 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
         inverted: first.inverted,
         checks: checks.clone(),
     });
+    let trained = outcome.figures(&songs);
     let file = ModelFile {
         metadata: ModelMetadata {
             name: run.name.clone(),
@@ -230,11 +231,11 @@ pub fn run_capture(run: &CaptureRun, progress: &ProgressBar) -> anyhow::Result<C
             method: TrainingMethod::Streaming,
             sample_rate: rate,
             provenance: provenance.clone(),
-            epochs_run: outcome.epochs_run as u32,
-            best_validation_esr: Some(outcome.best_validation_esr).filter(|v| v.is_finite()),
-            train_seconds: Some(outcome.train_seconds as f32),
-            test_scores: songs.iter().map(SongResult::to_song_score).collect(),
-            written_by: format!("blackbox-trainer {}", env!("CARGO_PKG_VERSION")),
+            epochs_run: trained.epochs_run,
+            best_validation_esr: trained.best_validation_esr,
+            train_seconds: trained.train_seconds,
+            test_scores: trained.test_scores,
+            written_by: trained.written_by,
             knobs: knob_names.clone(),
             recipe: Some(TrainingRecipe {
                 seed: run.recipe.seed,

@@ -194,6 +194,7 @@ pub fn export_model(
         })
         .collect();
 
+    let trained = outcome.figures(&songs);
     let file = ModelFile {
         metadata: ModelMetadata {
             name: stem.clone(),
@@ -207,11 +208,11 @@ pub fn export_model(
             method: settings.method,
             sample_rate,
             provenance: provenance.clone(),
-            epochs_run: outcome.epochs_run as u32,
-            best_validation_esr: Some(outcome.best_validation_esr).filter(|v| v.is_finite()),
-            train_seconds: Some(outcome.train_seconds as f32),
-            test_scores: songs.iter().map(SongResult::to_song_score).collect(),
-            written_by: format!("blackbox-trainer {}", env!("CARGO_PKG_VERSION")),
+            epochs_run: trained.epochs_run,
+            best_validation_esr: trained.best_validation_esr,
+            train_seconds: trained.train_seconds,
+            test_scores: trained.test_scores,
+            written_by: trained.written_by,
             knobs: origin.knobs.to_vec(),
             recipe: Some(recipe(settings)),
         },

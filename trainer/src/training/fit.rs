@@ -1,7 +1,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use blackbox_engine::model::LstmWeights;
+use blackbox_engine::model::{LstmWeights, SongScore};
 use burn::module::Module;
 use burn::optim::{AdamConfig, ModuleOptimizer};
 use burn::tensor::{Bytes, Device};
@@ -12,6 +12,7 @@ use super::early_stopping::{EarlyStopping, Verdict};
 use super::loss::EpochMetrics;
 use super::TrainError;
 use crate::model::{StudyLstm, StudyLstmConfig};
+use crate::report::SongResult;
 use super::History;
 
 /// One model's training settings.
@@ -52,6 +53,29 @@ pub struct FitOutcome {
     pub epochs_run: usize,
     pub best_validation_esr: f32,
     pub train_seconds: f64,
+}
+
+/// What a finished run adds to its model's description, by one rule for every road that trains (a grid cell, a
+/// capture): a validation ESR that never became finite is left out, as the model file takes finite figures only.
+pub struct TrainedFigures {
+    pub epochs_run: u32,
+    pub best_validation_esr: Option<f32>,
+    pub train_seconds: Option<f32>,
+    pub test_scores: Vec<SongScore>,
+    pub written_by: String,
+}
+
+impl FitOutcome {
+    /// This run's figures with the test results of its model, `songs`.
+    pub fn figures(&self, songs: &[SongResult]) -> TrainedFigures {
+        TrainedFigures {
+            epochs_run: self.epochs_run as u32,
+            best_validation_esr: Some(self.best_validation_esr).filter(|v| v.is_finite()),
+            train_seconds: Some(self.train_seconds as f32),
+            test_scores: songs.iter().map(SongResult::to_song_score).collect(),
+            written_by: format!("blackbox-trainer {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
 }
 
 /// The device the trainer trains on: flex, or ndarray with the `ndarray` feature (deprecated upstream, and

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use early_stopping::{EarlyStopping, Verdict};
 pub use history::History;
-pub use fit::{EpochRunner, FitConfig, FitOutcome, epoch_seed, fit, training_device};
+pub use fit::{EpochRunner, FitConfig, FitOutcome, TrainedFigures, epoch_seed, fit, training_device};
 pub use loss::{ESR_EPSILON, EpochMetrics, PRE_EMPHASIS, SignalPower, esr_loss, pre_emphasis, streaming_loss};
 pub use streaming::{SEGMENTS_PER_BATCH, StreamingRunner};
 pub use windowed::WindowedRunner;
