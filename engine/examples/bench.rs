@@ -13,6 +13,7 @@ use std::time::Instant;
 use blackbox_engine::lstm::StreamingLstm;
 use blackbox_engine::simd::Kernel;
 use blackbox_engine::model::LstmWeights;
+use blackbox_engine::rng::SeededRng;
 use blackbox_engine::windowed::predict_windows;
 
 const RATE: usize = 44_100;
@@ -116,49 +117,35 @@ fn thread_cpu_seconds() -> Option<f64> {
     Some(text.split_whitespace().next()?.parse::<f64>().ok()? * 1e-9)
 }
 
-/// splitmix64, so the figures do not depend on a random-number crate's version.
-struct Rng(u64);
-
-impl Rng {
-    fn uniform(&mut self, limit: f64) -> f32 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        let unit = ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64;
-        ((2.0 * unit - 1.0) * limit) as f32
-    }
-}
-
 /// Glorot-uniform kernels, recurrent entries of variance 1/H (as an orthogonal init), unit forget bias.
 fn keras_like_weights(hidden: usize) -> LstmWeights {
-    let mut rng = Rng(hidden as u64);
+    let mut rng = SeededRng::new(hidden as u64);
     let mut w = LstmWeights::zeros(1, hidden);
     let cols = 4 * hidden;
     let glorot = (6.0 / (1 + cols) as f64).sqrt();
-    w.kernel.iter_mut().for_each(|v| *v = rng.uniform(glorot));
+    w.kernel.iter_mut().for_each(|v| *v = rng.symmetric(glorot));
     let recurrent = (3.0 / hidden as f64).sqrt();
-    w.recurrent_kernel.iter_mut().for_each(|v| *v = rng.uniform(recurrent));
+    w.recurrent_kernel.iter_mut().for_each(|v| *v = rng.symmetric(recurrent));
     w.bias[hidden..2 * hidden].fill(1.0);
     let dense = (6.0 / (hidden + 1) as f64).sqrt();
-    w.dense_kernel.iter_mut().for_each(|v| *v = rng.uniform(dense));
+    w.dense_kernel.iter_mut().for_each(|v| *v = rng.symmetric(dense));
     w
 }
 
 /// Plucked notes with five decaying harmonics, re-struck every quarter second, plus a little noise.
 fn guitar_like(len: usize) -> Vec<f32> {
-    let mut rng = Rng(7);
+    let mut rng = SeededRng::new(7);
     let note = RATE / 4;
     let (mut freq, mut amp) = (110.0, 0.5);
     (0..len)
         .map(|n| {
             if n % note == 0 {
-                freq = 82.4 * 2f64.powf(((rng.uniform(1.0) + 1.0) * 12.0).floor() as f64 / 12.0);
-                amp = 0.3 + 0.3 * (rng.uniform(1.0) as f64 + 1.0);
+                freq = 82.4 * 2f64.powf(((rng.symmetric(1.0) + 1.0) * 12.0).floor() as f64 / 12.0);
+                amp = 0.3 + 0.3 * (rng.symmetric(1.0) as f64 + 1.0);
             }
             let t = (n % note) as f64 / RATE as f64;
             let tone: f64 = (1..=5).map(|k| (2.0 * std::f64::consts::PI * freq * k as f64 * t).sin() / k as f64).sum();
-            (amp * (-6.0 * t).exp() * tone * 0.6 + rng.uniform(0.002) as f64) as f32
+            (amp * (-6.0 * t).exp() * tone * 0.6 + rng.symmetric(0.002) as f64) as f32
         })
         .collect()
 }

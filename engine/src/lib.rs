@@ -17,6 +17,7 @@ pub mod model;
 pub mod network;
 pub mod render;
 pub mod resample;
+pub mod rng;
 pub mod simd;
 pub mod tone;
 pub mod windowed;

@@ -1,4 +1,4 @@
-//! BlackBox's trainer: builds stand-in recordings, trains the study's grids, exports models, writes reports.
+//! BlackBox's trainer: writes stand-in recordings (from the `blackbox-standin` circuits), trains the study's grids, exports models, writes reports.
 //!
 //! Modules follow the way the data flows: recordings in, windows, training, export, evaluation, reports.
 
@@ -8,9 +8,8 @@ pub mod cli;
 pub mod dataset;
 pub mod fused_lstm;
 pub mod model;
-pub mod standin;
+pub mod synth;
 pub mod evaluate;
 pub mod grid;
 pub mod training;
 pub mod report;
-pub mod rng;

@@ -2,7 +2,7 @@
 
 use blackbox_engine::model::LstmWeights;
 use blackbox_trainer::fused_lstm::{FusedLstmError, HiddenStates, LstmState, LstmTensors, lstm_sequence};
-use blackbox_trainer::rng::SeededRng;
+use blackbox_engine::rng::SeededRng;
 use blackbox_trainer::model::{StockLstmRegressor, StudyLstm, StudyLstmConfig};
 use burn::nn::LstmState as StockState;
 use burn::tensor::{Device, Tensor, TensorData};

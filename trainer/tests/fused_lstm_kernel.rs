@@ -4,7 +4,7 @@
 use blackbox_trainer::fused_lstm::kernel::{self, GradRequest, LstmParams, SequenceInput};
 use blackbox_engine::simd::Kernel;
 use blackbox_trainer::fused_lstm::{HiddenStates, LstmShape};
-use blackbox_trainer::rng::SeededRng;
+use blackbox_engine::rng::SeededRng;
 
 fn random(rng: &mut SeededRng, len: usize, scale: f64) -> Vec<f32> {
     (0..len).map(|_| (rng.normal() * scale) as f32).collect()

@@ -6,7 +6,7 @@ use blackbox_engine::model::Gain;
 use blackbox_trainer::audio::read_mono;
 use blackbox_trainer::dataset::Device;
 use blackbox_trainer::dataset::layout::{self, Grid, Split};
-use blackbox_trainer::standin::synth::{SynthConfig, build_grid};
+use blackbox_trainer::synth::{SynthConfig, build_grid};
 
 const DI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/di");
 

@@ -9,7 +9,7 @@ use blackbox_engine::simd::Kernel;
 use blackbox_engine::model::LstmWeights;
 use blackbox_trainer::fused_lstm::kernel::{self, LstmParams, SequenceInput};
 use blackbox_trainer::fused_lstm::{HiddenStates, LstmShape};
-use blackbox_trainer::rng::SeededRng;
+use blackbox_engine::rng::SeededRng;
 
 const STEPS: usize = 4000;
 

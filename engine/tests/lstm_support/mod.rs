@@ -5,55 +5,33 @@
 #![allow(clippy::needless_range_loop)]
 
 use blackbox_engine::model::LstmWeights;
-
-/// splitmix64: tiny, seedable, good enough for test weights.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [-limit, limit).
-    pub fn uniform(&mut self, limit: f64) -> f32 {
-        let unit = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-        ((2.0 * unit - 1.0) * limit) as f32
-    }
-}
+use blackbox_engine::rng::SeededRng;
 
 /// Weights scaled like a trained Keras LSTM: Glorot-uniform input and dense kernels, recurrent entries of
 /// variance ~1/H (what an orthogonal init gives), and a bias with the unit forget bias plus some spread so every
 /// gate is exercised away from 0.5.
 pub fn keras_like_weights(input_size: usize, hidden: usize, seed: u64) -> LstmWeights {
-    let mut rng = Rng::new(seed);
+    let mut rng = SeededRng::new(seed);
     let cols = 4 * hidden;
     let mut w = LstmWeights::zeros(input_size, hidden);
     let kernel_limit = (6.0 / (input_size + cols) as f64).sqrt() * 4.0;
-    w.kernel.iter_mut().for_each(|v| *v = rng.uniform(kernel_limit));
+    w.kernel.iter_mut().for_each(|v| *v = rng.symmetric(kernel_limit));
     let recurrent_limit = (3.0 / hidden as f64).sqrt();
-    w.recurrent_kernel.iter_mut().for_each(|v| *v = rng.uniform(recurrent_limit));
+    w.recurrent_kernel.iter_mut().for_each(|v| *v = rng.symmetric(recurrent_limit));
     for (col, b) in w.bias.iter_mut().enumerate() {
         let forget = col / hidden == 1;
-        *b = rng.uniform(0.5) + if forget { 1.0 } else { 0.0 };
+        *b = rng.symmetric(0.5) + if forget { 1.0 } else { 0.0 };
     }
     let dense_limit = (6.0 / (hidden + 1) as f64).sqrt();
-    w.dense_kernel.iter_mut().for_each(|v| *v = rng.uniform(dense_limit));
-    w.dense_bias = rng.uniform(0.1);
+    w.dense_kernel.iter_mut().for_each(|v| *v = rng.symmetric(dense_limit));
+    w.dense_bias = rng.symmetric(0.1);
     w
 }
 
 /// Plucked notes: a few harmonics with exponential decay, re-struck every 0.25 s at varying pitch and strength,
 /// with a little noise, peaking near ±0.9 like a hot DI signal at 44.1 kHz.
 pub fn guitar_like(len: usize, seed: u64) -> Vec<f32> {
-    let mut rng = Rng::new(seed);
+    let mut rng = SeededRng::new(seed);
     let rate = 44_100.0;
     let note_len = 11_025;
     let mut out = Vec::with_capacity(len);
@@ -61,12 +39,12 @@ pub fn guitar_like(len: usize, seed: u64) -> Vec<f32> {
     for n in 0..len {
         if n % note_len == 0 {
             freq = 82.4 * 2f64.powf((rng.next_u64() % 24) as f64 / 12.0);
-            amp = 0.3 + 0.3 * (rng.uniform(1.0) as f64 + 1.0);
+            amp = 0.3 + 0.3 * (rng.symmetric(1.0) as f64 + 1.0);
         }
         let t = (n % note_len) as f64 / rate;
         let env = amp * (-t * 6.0).exp();
         let tone: f64 = (1..=5).map(|k| (2.0 * std::f64::consts::PI * freq * k as f64 * t).sin() / k as f64).sum();
-        out.push((env * tone * 0.6 + rng.uniform(0.002) as f64) as f32);
+        out.push((env * tone * 0.6 + rng.symmetric(0.002) as f64) as f32);
     }
     out
 }

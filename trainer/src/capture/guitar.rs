@@ -7,7 +7,7 @@ use blackbox_engine::resample::resample_clip;
 
 use super::signal::GUITAR_MAX_PEAK;
 use crate::audio::read_mono;
-use crate::standin::guitar::{ProceduralGuitar, SAMPLE_RATE as GUITAR_RATE};
+use blackbox_standin::guitar::{ProceduralGuitar, SAMPLE_RATE as GUITAR_RATE};
 
 /// Silence between two DI clips, so that each starts from a quiet device.
 const GAP_SECONDS: f64 = 0.25;

@@ -12,7 +12,7 @@ use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData};
 
-use crate::rng::SeededRng;
+use blackbox_engine::rng::SeededRng;
 use crate::model::{StockLstmRegressor, StudyLstmConfig};
 use crate::training::training_device;
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::dataset::layout::Grid;
-use crate::standin::synth::{SynthConfig, build_grid};
+use crate::synth::{SynthConfig, build_grid};
 
 #[derive(Debug, clap::Args)]
 pub struct SynthArgs {

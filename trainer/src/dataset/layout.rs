@@ -6,6 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use blackbox_engine::model::{DSL20H, Gain, SD1, StudyDevice};
+use blackbox_standin::StudyEffect;
 
 use super::Device;
 
@@ -33,6 +34,14 @@ impl Grid {
         match self {
             Grid::Ds340 => SD1,
             Grid::Ultragain => DSL20H,
+        }
+    }
+
+    /// The reference circuit whose stand-in recordings fill this grid's folders.
+    pub fn stand_in(self) -> StudyEffect {
+        match self {
+            Grid::Ds340 => StudyEffect::Sd1,
+            Grid::Ultragain => StudyEffect::Dsl20h,
         }
     }
 

@@ -5,9 +5,9 @@
 use blackbox_engine::lstm::StreamingLstm;
 use blackbox_engine::model::LstmWeights;
 
-use crate::dataset::{Grid, SAMPLE_RATE};
-use crate::standin::dsp::spectrum::thd;
-use crate::standin::RecordingRig;
+use crate::dataset::SAMPLE_RATE;
+use blackbox_standin::dsp::spectrum::thd;
+use blackbox_standin::{RecordingRig, StudyEffect};
 
 /// The test tone: `frequency` Hz at `amplitude` (full scale 1), run for `settle` samples before the `analysed`
 /// samples whose harmonics are measured (so the state and the circuit have settled).
@@ -46,10 +46,10 @@ pub fn model_thd(weights: &LstmWeights, conditioning: &[f32], tone: &TestTone) -
     tone.thd_of(&output.iter().map(|&v| f64::from(v)).collect::<Vec<_>>())
 }
 
-/// THD of `tone` recorded through the stand-in reference circuit of `grid` at `knob` (0 the study's Low, 1 its
+/// THD of `tone` recorded through the stand-in reference circuit of `effect` at `knob` (0 the study's Low, 1 its
 /// High).
-pub fn circuit_thd(grid: Grid, knob: f64, tone: &TestTone) -> f64 {
-    let rig = RecordingRig::at_knob(grid, knob, f64::from(SAMPLE_RATE));
+pub fn circuit_thd(effect: StudyEffect, knob: f64, tone: &TestTone) -> f64 {
+    let rig = RecordingRig::at_knob(effect, knob, f64::from(SAMPLE_RATE));
     let input: Vec<f64> = tone.samples().into_iter().map(f64::from).collect();
     tone.thd_of(&rig.record(&input, 1))
 }
@@ -67,7 +67,7 @@ pub fn rms<'a>(takes: impl IntoIterator<Item = &'a [f32]>) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::standin::GainLevel;
+    use blackbox_standin::GainLevel;
 
     fn tone() -> TestTone {
         TestTone { frequency: 220.0, amplitude: 0.1, settle: 4_410, analysed: 44_100 }
@@ -76,7 +76,7 @@ mod tests {
     #[test]
     fn the_stand_in_sd1_distorts_more_as_its_drive_goes_up() {
         let t = tone();
-        let [low, mid, high] = GainLevel::ALL.map(|g| circuit_thd(Grid::Ds340, g.knob(), &t));
+        let [low, mid, high] = GainLevel::ALL.map(|g| circuit_thd(StudyEffect::Sd1, g.knob(), &t));
         assert!(low < mid && mid < high, "{low} {mid} {high}");
         assert!(low > 0.001, "an overdrive distorts a 0.1 sine: {low}");
     }

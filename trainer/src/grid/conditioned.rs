@@ -21,7 +21,7 @@ use crate::report::{
     ConditionedFiles, ConditionedReport, DataSource, EsrMode, GainReference, GridInfo, KnobPoint, ModelResult,
     write_conditioned_report,
 };
-use crate::standin::RecordingRig;
+use blackbox_standin::StudyEffect;
 
 /// Knob positions of the THD sweep: 0 to 1 in steps of 0.05 (and each setting's own value besides).
 pub const SWEEP_POINTS: usize = 21;
@@ -222,7 +222,7 @@ fn references(
         };
         // Stand-in data names its circuit, whose knob is the table's first (the study's scale, Low 0 to High 1).
         let circuit = match provenance {
-            Provenance::StandIn { circuit, .. } => RecordingRig::grid_of_circuit(circuit),
+            Provenance::StandIn { circuit, .. } => StudyEffect::of_label(circuit),
             Provenance::Recordings { .. } | Provenance::Capture(_) => None,
         };
         out.push(GainReference {
@@ -231,7 +231,7 @@ fn references(
             conditioned_esr: mean_streaming_esr(conditioned, Some(&format!("{}_", gain.name()))),
             best_fixed: best.map(|(_, _, result, esr)| (result.metadata.name, esr)),
             same_architecture_esr,
-            circuit_thd: circuit.map(|grid| circuit_thd(grid, f64::from(knob), tone)),
+            circuit_thd: circuit.map(|effect| circuit_thd(effect, f64::from(knob), tone)),
             best_fixed_thd,
         });
     }

@@ -1,7 +1,7 @@
 //! Keras' default initialisers, seeded: glorot-uniform kernels, an orthogonal recurrent kernel, zero biases
 //! with the forget gate's at one (Keras `unit_forget_bias`, after Jozefowicz et al., ICML 2015).
 
-use crate::rng::SeededRng;
+use blackbox_engine::rng::SeededRng;
 
 /// `rows x cols` row-major, uniform in `±sqrt(6 / (fan_in + fan_out))` with `fan_in = rows`, `fan_out = cols`
 /// (Glorot & Bengio, AISTATS 2010; Keras' default for `Dense` and the LSTM input kernel).

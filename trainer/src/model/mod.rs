@@ -17,7 +17,7 @@ pub use stock::{KerasGrads, StockLstmRegressor};
 use crate::fused_lstm::{FusedLstmError, HiddenStates, LstmState, LstmTensors, lstm_sequence};
 use init::{glorot_uniform, orthogonal, unit_forget_bias};
 
-use crate::rng::SeededRng;
+use blackbox_engine::rng::SeededRng;
 
 /// Sizes of a [`StudyLstm`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,9 +8,9 @@ use super::stage::TriodeStage;
 use super::tone_stack::TmbToneStack;
 use super::triode::Triode12ax7;
 use super::*;
-use crate::standin::dsp::nodal::{Network, Node};
-use crate::standin::dsp::spectrum::{thd, tone_amplitude, worst_alias_db};
-use crate::standin::interface::AudioInterface;
+use crate::dsp::nodal::{Network, Node};
+use crate::dsp::spectrum::{thd, tone_amplitude, worst_alias_db};
+use crate::interface::AudioInterface;
 
 const FS: f64 = 44_100.0;
 const OS: f64 = 8.0 * FS;

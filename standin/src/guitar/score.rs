@@ -2,7 +2,7 @@
 //! pauses, in a random key and tempo, with human timing and dynamics. The study's training clips were metal and
 //! rock riffs with leads and silences between them; these sections cover the same textures.
 
-use crate::rng::SeededRng;
+use blackbox_engine::rng::SeededRng;
 
 /// Open-string MIDI notes of standard tuning, low E first.
 pub const OPEN_STRINGS: [u8; 6] = [40, 45, 50, 55, 59, 64];

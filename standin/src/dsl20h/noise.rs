@@ -9,7 +9,7 @@
 //! the study describes ("prone to random noise, especially when nothing is being played"). Phases and a ±20 %
 //! spread of each harmonic's level are drawn from the seed; the mains frequency drifts slowly by ±0.05 Hz.
 
-use crate::rng::SeededRng;
+use blackbox_engine::rng::SeededRng;
 
 pub const HISS_RMS_VOLTS: f64 = 5e-6;
 /// (harmonic of 50 Hz, amplitude at the grid in volts).

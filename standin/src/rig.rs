@@ -10,7 +10,6 @@ use super::GainLevel;
 use super::dsl20h::{Dsl20hPreamp, Dsl20hSettings};
 use super::interface::AudioInterface;
 use super::sd1::{Sd1Circuit, Sd1Settings};
-use crate::dataset::layout::Grid;
 
 pub const DRY_GAIN_DB: f64 = 20.0;
 
@@ -21,6 +20,32 @@ impl From<GainLevel> for Gain {
             GainLevel::Mid => Gain::Mid,
             GainLevel::High => Gain::High,
         }
+    }
+}
+
+/// The study's two effects, by the reference circuit that stands in for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StudyEffect {
+    /// The Boss SD-1 overdrive pedal.
+    Sd1,
+    /// The Marshall DSL20H preamp, UltraGain channel, at its FX send.
+    Dsl20h,
+}
+
+impl StudyEffect {
+    pub const ALL: [StudyEffect; 2] = [StudyEffect::Sd1, StudyEffect::Dsl20h];
+
+    /// The circuit's type name, which starts every stand-in label written for it.
+    fn type_name(self) -> &'static str {
+        match self {
+            StudyEffect::Sd1 => "Sd1Circuit",
+            StudyEffect::Dsl20h => "Dsl20hPreamp",
+        }
+    }
+
+    /// The effect whose reference circuit a stand-in label names, so that reports can play the circuit.
+    pub fn of_label(label: &str) -> Option<StudyEffect> {
+        Self::ALL.into_iter().find(|e| label.trim_start().starts_with(e.type_name()))
     }
 }
 
@@ -40,15 +65,15 @@ pub struct RecordingRig {
 }
 
 impl RecordingRig {
-    /// The study's rig for `grid` at `gain`; `sample_rate` is the recordings' (44.1 kHz).
-    pub fn study(grid: Grid, gain: GainLevel, sample_rate: f64) -> Self {
-        Self::at_knob(grid, gain.knob(), sample_rate)
+    /// The study's rig for `effect` at `gain`; `sample_rate` is the recordings' (44.1 kHz).
+    pub fn study(effect: StudyEffect, gain: GainLevel, sample_rate: f64) -> Self {
+        Self::at_knob(effect, gain.knob(), sample_rate)
     }
 
     /// The rig with the effect's drive anywhere between the study's Low (`knob` 0) and High (`knob` 1).
-    pub fn at_knob(grid: Grid, knob: f64, sample_rate: f64) -> Self {
-        match grid {
-            Grid::Ds340 => {
+    pub fn at_knob(effect: StudyEffect, knob: f64, sample_rate: f64) -> Self {
+        match effect {
+            StudyEffect::Sd1 => {
                 let s = Sd1Settings::at_knob(knob);
                 Self {
                     circuit: Circuit::Sd1(Sd1Circuit::new(s, sample_rate)),
@@ -57,7 +82,7 @@ impl RecordingRig {
                     settings: s.describe(),
                 }
             }
-            Grid::Ultragain => {
+            StudyEffect::Dsl20h => {
                 let s = Dsl20hSettings::at_knob(knob);
                 Self {
                     // The tables are built once here; each recording clones them and draws its own noise.
@@ -72,21 +97,11 @@ impl RecordingRig {
 
     /// A setting's folder name at `knob`, by the pot it turns: "Drive 0.50" (SD-1, of rotation), "Gain 5.0"
     /// (DSL20H, on its 0-10 dial).
-    pub fn setting_name(grid: Grid, knob: f64) -> String {
-        match grid {
-            Grid::Ds340 => format!("Drive {:.2}", Sd1Settings::at_knob(knob).drive),
-            Grid::Ultragain => format!("Gain {:.1}", Dsl20hSettings::at_knob(knob).gain),
+    pub fn setting_name(effect: StudyEffect, knob: f64) -> String {
+        match effect {
+            StudyEffect::Sd1 => format!("Drive {:.2}", Sd1Settings::at_knob(knob).drive),
+            StudyEffect::Dsl20h => format!("Gain {:.1}", Dsl20hSettings::at_knob(knob).gain),
         }
-    }
-
-    /// The study's device whose reference circuit a stand-in label names (by the circuit's type name, which
-    /// starts the label), so that reports can play the circuit.
-    pub fn grid_of_circuit(circuit: &str) -> Option<Grid> {
-        let type_name = |grid| match grid {
-            Grid::Ds340 => "Sd1Circuit",
-            Grid::Ultragain => "Dsl20hPreamp",
-        };
-        Grid::ALL.into_iter().find(|&g| circuit.trim_start().starts_with(type_name(g)))
     }
 
     /// Which circuit, for labels and `SOURCE.md`.

@@ -19,9 +19,9 @@
 //! emitter follower through 22 kΩ into a 1 MΩ base resistor. The output coupling corners (3.4 Hz, 1.6 Hz) are
 //! below the guitar's range and left out.
 
-use crate::standin::dsp::analog::{Poly, Rational};
-use crate::standin::dsp::iir::IirFilter;
-use crate::standin::dsp::pot::audio_taper;
+use crate::dsp::analog::{Poly, Rational};
+use crate::dsp::iir::IirFilter;
+use crate::dsp::pot::audio_taper;
 
 pub const R8: f64 = 10e3;
 pub const C5: f64 = 18e-9;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::audio::read_mono;
 use crate::dataset::layout::{SAMPLE_RATE, Split};
-use crate::standin::guitar::ProceduralGuitar;
+use blackbox_standin::guitar::ProceduralGuitar;
 
 use super::error::SynthError;
 

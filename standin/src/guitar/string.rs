@@ -8,7 +8,7 @@
 //! cancels the harmonics that have a node there). Palm muting is a short T60 with a dark loss filter, the way
 //! the heel of the hand damps the string at the bridge.
 
-use crate::rng::SeededRng;
+use blackbox_engine::rng::SeededRng;
 
 #[derive(Debug, Clone)]
 pub struct PluckedString {
@@ -124,7 +124,7 @@ impl PluckedString {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::standin::dsp::spectrum::tone_amplitude;
+    use crate::dsp::spectrum::tone_amplitude;
 
     #[test]
     fn a_plucked_a2_rings_at_110_hz_and_decays_by_its_t60() {

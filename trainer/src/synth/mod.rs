@@ -17,9 +17,9 @@ use blackbox_engine::model::{Gain, STUDY_KNOB};
 
 use crate::dataset::layout::{self, Grid, SAMPLE_RATE};
 use crate::dataset::{Device, KnobTable};
-use crate::standin::GainLevel;
-use crate::rng::SeededRng;
-use crate::standin::rig::RecordingRig;
+use blackbox_standin::GainLevel;
+use blackbox_engine::rng::SeededRng;
+use blackbox_standin::rig::RecordingRig;
 
 pub use error::SynthError;
 pub use sources::{DryClip, TEST_CLIPS};
@@ -56,7 +56,7 @@ impl SynthConfig {
             Some(n) => (0..n)
                 .map(|i| {
                     let knob = i as f64 / (n.max(2) - 1) as f64;
-                    let name = RecordingRig::setting_name(self.grid, knob);
+                    let name = RecordingRig::setting_name(self.grid.stand_in(), knob);
                     (Gain::from_folder(&name).expect("pot names are valid setting names"), knob)
                 })
                 .collect(),
@@ -123,7 +123,7 @@ fn write(path: &Path, samples: &[f64], label: &str) -> Result<usize, SynthError>
 
 /// Records every clip at one setting and writes its Dry and Wet files.
 fn record_gain(config: &SynthConfig, gain: Gain, knob: f64, clips: &[DryClip]) -> Result<GainSummary, SynthError> {
-    let rig = RecordingRig::at_knob(config.grid, knob, f64::from(SAMPLE_RATE));
+    let rig = RecordingRig::at_knob(config.grid.stand_in(), knob, f64::from(SAMPLE_RATE));
     let (mut peak, mut clipped, mut circuit_seconds) = (f64::NEG_INFINITY, 0, 0.0);
     for clip in clips {
         let seed = SeededRng::derive(config.seed, &format!("{} {}", clip.name, gain.name())).next_u64();
@@ -210,7 +210,7 @@ pub fn build_grid(config: &SynthConfig) -> Result<SynthReport, SynthError> {
     let gains = results.into_iter().collect::<Result<Vec<_>, _>>()?;
 
     let root = config.device().dir(&config.out);
-    let circuit = RecordingRig::study(config.grid, GainLevel::Low, f64::from(SAMPLE_RATE))
+    let circuit = RecordingRig::study(config.grid.stand_in(), GainLevel::Low, f64::from(SAMPLE_RATE))
         .circuit_name()
         .to_string();
     let report = SynthReport {

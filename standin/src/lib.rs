@@ -1,5 +1,6 @@
 //! Stand-in recordings: physically modelled reference circuits of the study's two effects, a procedural guitar,
-//! and the recording chain that writes them in the study's layout.
+//! and the recording rig (interface gains and converters) that turns a dry clip into the study's wet one. The
+//! trainer's `synth` writes their output in the study's folder layout; this crate knows no files.
 //!
 //! The study's own recordings (a Boss SD-1 and a Marshall DSL20H preamp, dry and wet recorded at once) are not
 //! available; these circuits produce honest substitutes so that the trainer can be exercised end to end, and the
@@ -11,12 +12,11 @@ pub mod guitar;
 pub mod interface;
 pub mod rig;
 pub mod sd1;
-pub mod synth;
 
 pub use dsl20h::{Dsl20hPreamp, Dsl20hSettings};
 pub use guitar::ProceduralGuitar;
 pub use interface::AudioInterface;
-pub use rig::RecordingRig;
+pub use rig::{RecordingRig, StudyEffect};
 pub use sd1::{Sd1Circuit, Sd1Settings};
 
 /// The study's three settings per effect.

@@ -1,10 +1,11 @@
-//! The trainer's one seeded random source, whose sequence is fixed by this file, not by a crate version.
+//! The project's one seeded random source, whose sequence is fixed by this file, not by a crate version.
 //!
 //! Initial weights must follow from a model's recorded seed, and stand-in data from the seed written in
 //! `SOURCE.md`, for as long as the repository exists; a third-party generator may change its stream between
-//! releases, this one cannot. SplitMix64 (Steele, Lea and
-//! Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014) passes BigCrush and needs no state
-//! beyond one word, which is all that initial weights, noise floors and riff choices need.
+//! releases, this one cannot. It lives in the engine, below the trainer and the stand-in circuits, so that test
+//! weights and benchmark inputs are drawn the same way too. SplitMix64 (Steele, Lea and Flood, "Fast splittable
+//! pseudorandom number generators", OOPSLA 2014) passes BigCrush and needs no state beyond one word, which is all
+//! that initial weights, noise floors and riff choices need.
 
 /// SplitMix64 with Box–Muller normals.
 #[derive(Debug, Clone)]
@@ -50,6 +51,11 @@ impl SeededRng {
     /// Uniform index in 0..n (n > 0).
     pub fn index(&mut self, n: usize) -> usize {
         ((self.uniform() * n as f64) as usize).min(n.saturating_sub(1))
+    }
+
+    /// Uniform in [-limit, limit), as an f32 weight.
+    pub fn symmetric(&mut self, limit: f64) -> f32 {
+        ((2.0 * self.uniform() - 1.0) * limit) as f32
     }
 
     pub fn chance(&mut self, p: f64) -> bool {

@@ -6,8 +6,8 @@ use super::clipping::{self, Sd1ClippingStage};
 use super::diodes::AsymmetricDiodePair;
 use super::tone;
 use super::*;
-use crate::standin::dsp::nodal::{Network, Node};
-use crate::standin::dsp::spectrum::{thd, tone_amplitude, worst_alias_db};
+use crate::dsp::nodal::{Network, Node};
+use crate::dsp::spectrum::{thd, tone_amplitude, worst_alias_db};
 
 const FS: f64 = 44_100.0;
 

@@ -10,8 +10,8 @@
 //! pot is audio taper (l = 0.10 at 5), treble and middle linear. The stack is driven by the cathode follower (a
 //! low source impedance, as the formula assumes) and its output is taken unloaded.
 
-use crate::standin::dsp::analog::{Poly, Rational};
-use crate::standin::dsp::pot::audio_taper;
+use crate::dsp::analog::{Poly, Rational};
+use crate::dsp::pot::audio_taper;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TmbToneStack {

@@ -14,7 +14,7 @@
 //!
 //! V1a's and V1b's plates drive their networks through `Rp ∥ r_p` ≈ 38 kΩ. The cathode follower is taken as an
 //! ideal buffer with its DC removed (its own clipping is left out). V1b and V2a, where the clipping happens, run
-//! at 8× the base rate (half-band cascade, [`crate::standin::dsp::oversampling`]; at 4× the strongest alias of a
+//! at 8× the base rate (half-band cascade, [`crate::dsp::oversampling`]; at 4× the strongest alias of a
 //! 0.3 V tone at High was measured 47 dB below the fundamental, at 8× 65 dB). V1a runs at the base rate: a
 //! guitar (under 0.5 V) never drives it past its −1.8 V bias, its harmonics stay far below 22 kHz, and the
 //! preamp then costs a third less. The tone stack and Volume are linear and run after decimation. Hiss and hum
@@ -34,10 +34,10 @@ mod tests;
 pub mod tone_stack;
 pub mod triode;
 
-use crate::standin::GainLevel;
-use crate::standin::dsp::iir::IirFilter;
-use crate::standin::dsp::oversampling::Oversampler;
-use crate::standin::dsp::pot::audio_taper;
+use crate::GainLevel;
+use crate::dsp::iir::IirFilter;
+use crate::dsp::oversampling::Oversampler;
+use crate::dsp::pot::audio_taper;
 
 use noise::TubeNoise;
 use stage::{InterstageNetwork, StageParams, TriodeStage};

@@ -9,8 +9,8 @@
 pub mod score;
 pub mod string;
 
-use crate::standin::dsp::analog::{Poly, Rational};
-use crate::rng::SeededRng;
+use crate::dsp::analog::{Poly, Rational};
+use blackbox_engine::rng::SeededRng;
 
 use score::{Articulation, NoteEvent};
 use string::{Pluck, PluckedString};

@@ -20,11 +20,11 @@ pub mod diodes;
 mod tests;
 pub mod tone;
 
-use crate::standin::dsp::analog::Rational;
-use crate::standin::dsp::iir::IirFilter;
-use crate::standin::dsp::oversampling::Oversampler;
-use crate::standin::dsp::pot::audio_taper;
-use crate::standin::{GainLevel, rail_limit};
+use crate::dsp::analog::Rational;
+use crate::dsp::iir::IirFilter;
+use crate::dsp::oversampling::Oversampler;
+use crate::dsp::pot::audio_taper;
+use crate::{GainLevel, rail_limit};
 
 use clipping::Sd1ClippingStage;
 
