@@ -13,6 +13,7 @@ use std::sync::{Mutex, RwLock};
 use blackbox_engine::cabinet::{CabinetError, Convolver, DESIGNED_LABEL, ImpulseResponse};
 use nice_plug::params::persist::PersistentField;
 
+use crate::post::PostStage;
 use crate::rack::MAX_CHANNELS;
 
 /// Cabinets the audio thread has not picked up yet; more means the host is not processing.
@@ -51,8 +52,41 @@ struct LoaderEnd {
 
 /// The audio thread's ends of the handover.
 pub struct CabinetAudioEnd {
-    pub handover: rtrb::Consumer<Box<Cabinet>>,
-    pub retired: rtrb::Producer<Box<Cabinet>>,
+    handover: rtrb::Consumer<Box<Cabinet>>,
+    retired: rtrb::Producer<Box<Cabinet>>,
+    /// A replaced cabinet the retire ring had no room for; kept rather than freed on the audio thread.
+    unretired: Option<Box<Cabinet>>,
+}
+
+impl CabinetAudioEnd {
+    /// Between blocks, on the audio thread: takes a newly built cabinet when no crossfade is running, and sends
+    /// replaced ones back for freeing. Neither allocates nor frees.
+    pub fn receive(&mut self, post: &mut PostStage, host_rate: u32) {
+        if let Some(old) = self.unretired.take() {
+            self.retire(old);
+        }
+        if let Some(done) = post.take_finished() {
+            self.retire(done);
+        }
+        if self.unretired.is_some() || post.cabinet_busy() {
+            return;
+        }
+        let Ok(cabinet) = self.handover.pop() else {
+            return;
+        };
+        if cabinet.sample_rate != host_rate {
+            // Built before the host changed rate; activation has already built the current one.
+            self.retire(cabinet);
+        } else if let Some(old) = post.install_cabinet(cabinet) {
+            self.retire(old);
+        }
+    }
+
+    fn retire(&mut self, cabinet: Box<Cabinet>) {
+        if let Err(rtrb::PushError::Full(cabinet)) = self.retired.push(cabinet) {
+            self.unretired = Some(cabinet);
+        }
+    }
 }
 
 /// Persisted with the plugin state as the IR file's path ("" for the designed cabinet).
@@ -77,7 +111,7 @@ impl CabinetSlot {
             loader: Mutex::new(LoaderEnd { handover: handover_tx, retired: retired_rx }),
             status: RwLock::new(CabinetStatus { description: designed_description(), error: None }),
         };
-        (slot, CabinetAudioEnd { handover: handover_rx, retired: retired_tx })
+        (slot, CabinetAudioEnd { handover: handover_rx, retired: retired_tx, unretired: None })
     }
 
     pub fn path(&self) -> String {

@@ -14,7 +14,7 @@ use nice_plug::prelude::Enum;
 
 pub use crate::effect::Effect;
 
-use crate::user_model::ModelFacts;
+use crate::facts::ModelFacts;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_models.rs"));
 

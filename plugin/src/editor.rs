@@ -20,7 +20,7 @@ use crate::BlackBoxParams;
 use crate::catalogue::{self, EMBEDDED, Effect, GainSetting, SKIPPED};
 use crate::meters::Meters;
 use crate::rack::Slot;
-use crate::user_model::ModelFacts;
+use crate::facts::ModelFacts;
 use widgets::{LEGEND, column, gate_light, knob, knob_sized, section, switch, vertical_meter};
 
 const WIDTH: f64 = 720.0;

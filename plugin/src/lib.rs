@@ -1,9 +1,10 @@
 //! BlackBox: plays the study's LSTM models of a Boss SD-1 and a Marshall DSL20H preamp, or a model file of the
 //! user's own, as a CLAP and VST3 plugin.
 //!
-//! The parameters and the plugin's life cycle are here; the signal path is [`chain`], model switching
+//! The plugin's life cycle is here; its parameters are [`params`], the signal path [`chain`], model switching
 //! [`switch`], the models themselves [`catalogue`] (embedded at build time), [`rack`] (ready to stream) and
-//! [`user_model`] (loaded at run time), and the GUI [`editor`].
+//! [`user_model`] (loaded at run time and handed to the audio thread), what is shown of them [`facts`], the
+//! cabinet [`cabinet`], and the GUI [`editor`].
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ pub mod chain;
 pub mod delay;
 pub mod editor;
 pub mod effect;
+pub mod facts;
 pub mod meters;
 pub mod params;
 pub mod post;
@@ -26,13 +28,13 @@ pub mod standalone;
 pub mod switch;
 pub mod user_model;
 
-use cabinet::{Cabinet, CabinetAudioEnd, CabinetSlot};
+use cabinet::{CabinetAudioEnd, CabinetSlot};
 use catalogue::{EMBEDDED, Effect};
 use chain::{CHUNK, Controls, SignalChain, sanitize};
 use meters::Meters;
 pub use params::BlackBoxParams;
-use rack::{ChannelModels, ModelRack, Slot};
-use user_model::{AudioEnd, Handover, UserModelSlot};
+use rack::{ModelRack, Slot};
+use user_model::{AudioEnd, UserModelSlot};
 
 pub struct BlackBox {
     params: Arc<BlackBoxParams>,
@@ -41,11 +43,7 @@ pub struct BlackBox {
     rack: ModelRack,
     chain: Option<SignalChain>,
     user_audio: AudioEnd,
-    /// A replaced user model the retire ring had no room for; kept rather than freed on the audio thread.
-    unretired: Option<Box<ChannelModels>>,
     cabinet_audio: CabinetAudioEnd,
-    /// The same for a replaced cabinet.
-    unretired_cabinet: Option<Box<Cabinet>>,
     input_gain: Vec<f32>,
     output_gain: Vec<f32>,
     mix: Vec<f32>,
@@ -67,9 +65,7 @@ impl Default for BlackBox {
             rack: ModelRack::empty(),
             chain: None,
             user_audio,
-            unretired: None,
             cabinet_audio,
-            unretired_cabinet: None,
             input_gain: vec![1.0; CHUNK],
             output_gain: vec![1.0; CHUNK],
             mix: vec![1.0; CHUNK],
@@ -92,59 +88,15 @@ impl BlackBox {
         }
     }
 
-    /// Takes a newly loaded user model, if one is waiting and a user slot is free, and sends the model it
-    /// replaces back to the loader's side for freeing.
+    /// Takes a newly loaded user model (see [`AudioEnd::receive`]) and, if it needs a longer latency than the
+    /// chain has, lengthens the chain's and has the next `process` tell the host.
     fn receive_user_model(&mut self) {
-        if let Some(old) = self.unretired.take() {
-            self.retire(old);
-        }
-        let Some(chain) = &self.chain else { return };
-        if self.unretired.is_some() {
-            return;
-        }
-        let Some(free) = self.rack.free_user_slot(chain.busy_slots()) else {
-            return;
-        };
-        let Ok(handover) = self.user_audio.handover.pop() else {
-            return;
-        };
-        let replaced = match handover {
-            // Built before the host changed rate (activation rebuilds what it finds; this raced it): it
-            // cannot be rebuilt here, so it goes back to be freed.
-            Handover::Install(model) if model.host_rate() != chain.host_rate() => Some(model),
-            Handover::Install(model) => self.rack.install_user(free, Some(model)),
-            Handover::Unload => self.rack.install_user(free, None),
-        };
-        if let Some(old) = replaced {
-            self.retire(old);
-        }
+        let Some(chain) = &mut self.chain else { return };
+        self.user_audio.receive(&mut self.rack, chain.busy_slots(), chain.host_rate());
         let needed = self.rack.latency();
-        if let Some(chain) = &mut self.chain
-            && needed > chain.latency_samples()
-        {
+        if needed > chain.latency_samples() {
             chain.set_latency(needed);
             self.pending_latency = Some(chain.latency_samples());
-        }
-    }
-
-    /// At activation (off the audio thread): installs the newest pending user model rebuilt for the host's
-    /// rate, so that a session restored before the host chose its rate plays at once.
-    fn receive_user_model_at_activation(&mut self, host_rate: u32) {
-        let mut newest = None;
-        while let Ok(handover) = self.user_audio.handover.pop() {
-            newest = Some(handover);
-        }
-        match newest {
-            Some(Handover::Install(mut model)) => match model.set_host_rate(host_rate) {
-                Ok(()) => {
-                    self.rack.install_user(0, Some(model));
-                }
-                Err(error) => nice_error!("the user model cannot play at {host_rate} Hz: {error}"),
-            },
-            Some(Handover::Unload) => {
-                self.rack.install_user(0, None);
-            }
-            None => {}
         }
     }
 
@@ -187,41 +139,6 @@ impl BlackBox {
             params.gain_knob.value(),
         );
         [knob, params.knob2.value()]
-    }
-
-    /// Takes a newly built cabinet when no crossfade is running, and sends replaced ones back for freeing.
-    fn receive_cabinet(&mut self) {
-        let Some(chain) = &mut self.chain else { return };
-        let retired = &mut self.cabinet_audio.retired;
-        let mut retire = |cabinet: Box<Cabinet>, unretired: &mut Option<Box<Cabinet>>| {
-            if let Err(rtrb::PushError::Full(cabinet)) = retired.push(cabinet) {
-                *unretired = Some(cabinet);
-            }
-        };
-        if let Some(old) = self.unretired_cabinet.take() {
-            retire(old, &mut self.unretired_cabinet);
-        }
-        if let Some(done) = chain.post_mut().take_finished() {
-            retire(done, &mut self.unretired_cabinet);
-        }
-        if self.unretired_cabinet.is_some() || chain.post_mut().cabinet_busy() {
-            return;
-        }
-        let Ok(cabinet) = self.cabinet_audio.handover.pop() else {
-            return;
-        };
-        if cabinet.sample_rate != chain.host_rate() {
-            // Built before the host changed rate; activation has already built the current one.
-            retire(cabinet, &mut self.unretired_cabinet);
-        } else if let Some(old) = chain.post_mut().install_cabinet(cabinet) {
-            retire(old, &mut self.unretired_cabinet);
-        }
-    }
-
-    fn retire(&mut self, model: Box<ChannelModels>) {
-        if let Err(rtrb::PushError::Full(model)) = self.user_audio.retired.push(model) {
-            self.unretired = Some(model);
-        }
     }
 }
 
@@ -277,7 +194,9 @@ impl Plugin for BlackBox {
             nice_error!("{slot:?} cannot play at {rate} Hz: {error}");
         }
         self.params.user_model.prepare(rate);
-        self.receive_user_model_at_activation(rate);
+        if let Err(error) = self.user_audio.receive_at_activation(&mut self.rack, rate) {
+            nice_error!("the user model cannot play at {rate} Hz: {error}");
+        }
         let cabinet = self.params.cabinet_ir.prepare(rate);
         let chain = match SignalChain::new(rate, cabinet, self.rack.latency()) {
             Ok(chain) => chain,
@@ -299,7 +218,10 @@ impl Plugin for BlackBox {
         // Everything starts from zero state on the model the selection names, so a freshly started plugin plays
         // exactly what the engine's streaming LSTM plays for the same input.
         self.receive_user_model();
-        self.receive_cabinet();
+        if let Some(chain) = &mut self.chain {
+            let rate = chain.host_rate();
+            self.cabinet_audio.receive(chain.post_mut(), rate);
+        }
         let target = self.target();
         self.rack.reset_all();
         // What is heard first starts from the model's rest state on silence, not a transient.
@@ -322,7 +244,10 @@ impl Plugin for BlackBox {
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
         self.receive_user_model();
-        self.receive_cabinet();
+        if let Some(chain) = &mut self.chain {
+            let rate = chain.host_rate();
+            self.cabinet_audio.receive(chain.post_mut(), rate);
+        }
         if let Some(latency) = self.pending_latency.take() {
             let latency = u32::try_from(latency).unwrap_or(u32::MAX);
             context.set_latency_samples(latency);

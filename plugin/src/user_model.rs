@@ -12,13 +12,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use blackbox_engine::formats::{self, FormatError, LoadedModel, RateSource};
+use blackbox_engine::formats::{self, FormatError};
 use blackbox_engine::loudness::loudness_of;
-use blackbox_engine::model::unstable_when_streamed;
 use nice_plug::params::persist::PersistentField;
 
 use crate::admission;
-use crate::rack::{BuildError, ChannelModels};
+use crate::facts::ModelFacts;
+use crate::rack::{BuildError, ChannelModels, ModelRack, Slot};
 
 /// The host rate a model is built for before the host has said one (a session restored before activation);
 /// activation rebuilds it for the real rate.
@@ -43,72 +43,6 @@ pub enum Handover {
     Unload,
 }
 
-/// What the GUI shows about a model, embedded or loaded.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ModelFacts {
-    pub path: String,
-    /// The device as its metadata names it, e.g. "SD-1", or the file's model name.
-    pub device: String,
-    pub name: String,
-    /// e.g. "Neural Amp Modeler (.nam)".
-    pub format: String,
-    pub architecture: String,
-    /// e.g. "48000 Hz" or "44100 Hz (assumed: …)".
-    pub rate: String,
-    /// The model's own knobs, which the plugin's Gain knob (and Knob 2) drive.
-    pub knobs: Vec<String>,
-    /// `Some(true)` for stand-in data, `Some(false)` for real recordings, `None` where the file does not say.
-    pub stand_in: Option<bool>,
-    pub provenance: String,
-    /// Everything else the file says of itself (gear, who captured it, its own loudness figure).
-    pub details: Vec<(String, String)>,
-    pub streaming_esr: Option<f32>,
-    pub windowed_esr: Option<f32>,
-    pub unstable_when_streamed: bool,
-    /// Its loudness on the reference passage, e.g. "-29.3 LUFS".
-    pub loudness: String,
-}
-
-impl ModelFacts {
-    pub fn of(path: &str, model: &LoadedModel, loudness: String) -> Self {
-        let info = &model.info;
-        let rate = match &info.rate_source {
-            RateSource::File => format!("{} Hz", info.sample_rate),
-            RateSource::Assumed(why) => format!("{} Hz (assumed: {why})", info.sample_rate),
-        };
-        let (mut streaming_esr, mut windowed_esr) = (None, None);
-        let (device, stand_in, provenance) = match model.bbx() {
-            Some(file) => {
-                let m = &file.metadata;
-                (streaming_esr, windowed_esr) = (m.mean_streaming_esr(), m.mean_windowed_esr());
-                (m.effect.clone(), Some(m.provenance.is_stand_in()), m.provenance.summary())
-            }
-            None => {
-                let gear = info.detail("Gear").or(info.detail("Captured by")).map(str::to_owned);
-                (gear.unwrap_or_else(|| info.name.clone()), None, "training data not stated in the file".to_owned())
-            }
-        };
-        let details =
-            info.details.iter().filter(|(k, _)| !matches!(k.as_str(), "Trained on")).cloned().collect::<Vec<_>>();
-        ModelFacts {
-            path: path.to_owned(),
-            device,
-            name: info.name.clone(),
-            format: info.format.name().to_owned(),
-            architecture: info.architecture.clone(),
-            rate,
-            knobs: info.knobs.clone(),
-            stand_in,
-            provenance,
-            details,
-            streaming_esr,
-            windowed_esr,
-            unstable_when_streamed: unstable_when_streamed(streaming_esr, windowed_esr),
-            loudness,
-        }
-    }
-}
-
 /// The GUI's view of the slot: the model playing (if any) and the last error (if the last attempt failed).
 #[derive(Clone, Debug, Default)]
 pub struct UserModelStatus {
@@ -123,8 +57,67 @@ struct LoaderEnd {
 
 /// The audio thread's ends of the handover.
 pub struct AudioEnd {
-    pub handover: rtrb::Consumer<Handover>,
-    pub retired: rtrb::Producer<Box<ChannelModels>>,
+    handover: rtrb::Consumer<Handover>,
+    retired: rtrb::Producer<Box<ChannelModels>>,
+    /// A replaced model the retire ring had no room for; kept rather than freed on the audio thread.
+    unretired: Option<Box<ChannelModels>>,
+}
+
+impl AudioEnd {
+    /// Between blocks, on the audio thread: takes a newly loaded model, if one is waiting and a user slot is free
+    /// of any crossfade (`busy`), and sends the model it replaces back to the loader's side for freeing. Neither
+    /// allocates nor frees.
+    pub fn receive(&mut self, rack: &mut ModelRack, busy: [Option<Slot>; 2], host_rate: u32) {
+        if let Some(old) = self.unretired.take() {
+            self.retire(old);
+        }
+        if self.unretired.is_some() {
+            return;
+        }
+        let Some(free) = rack.free_user_slot(busy) else {
+            return;
+        };
+        let Ok(handover) = self.handover.pop() else {
+            return;
+        };
+        let replaced = match handover {
+            // Built before the host changed rate (activation rebuilds what it finds; this raced it): it cannot
+            // be rebuilt here, so it goes back to be freed.
+            Handover::Install(model) if model.host_rate() != host_rate => Some(model),
+            Handover::Install(model) => rack.install_user(free, Some(model)),
+            Handover::Unload => rack.install_user(free, None),
+        };
+        if let Some(old) = replaced {
+            self.retire(old);
+        }
+    }
+
+    /// At activation (off the audio thread): installs the newest waiting model rebuilt for `host_rate`, so that a
+    /// session restored before the host chose its rate plays at once. Older waiting models are dropped here,
+    /// where freeing is allowed.
+    pub fn receive_at_activation(&mut self, rack: &mut ModelRack, host_rate: u32) -> Result<(), BuildError> {
+        let mut newest = None;
+        while let Ok(handover) = self.handover.pop() {
+            newest = Some(handover);
+        }
+        match newest {
+            Some(Handover::Install(mut model)) => {
+                model.set_host_rate(host_rate)?;
+                rack.install_user(0, Some(model));
+            }
+            Some(Handover::Unload) => {
+                rack.install_user(0, None);
+            }
+            None => {}
+        }
+        Ok(())
+    }
+
+    fn retire(&mut self, model: Box<ChannelModels>) {
+        if let Err(rtrb::PushError::Full(model)) = self.retired.push(model) {
+            self.unretired = Some(model);
+        }
+    }
 }
 
 /// Persisted with the plugin state as the model's path, so a session reopens with the same file.
@@ -147,7 +140,7 @@ impl UserModelSlot {
             loader: Mutex::new(LoaderEnd { handover: handover_tx, retired: retired_rx }),
             status: RwLock::new(UserModelStatus::default()),
         };
-        (slot, AudioEnd { handover: handover_rx, retired: retired_tx })
+        (slot, AudioEnd { handover: handover_rx, retired: retired_tx, unretired: None })
     }
 
     /// Called at activation: models loaded from now on are built for `host_rate`.
