@@ -5,7 +5,7 @@ use std::cell::Cell;
 use blackbox_trainer::dataset::{GainRecordings, Song, TrainSize, WindowConfig, WindowedDataset};
 use blackbox_trainer::model::{StudyLstm, StudyLstmConfig};
 use blackbox_trainer::training::{
-    Checkpoint, EpochMetrics, EpochRunner, FitConfig, TrainError, WindowedRunner, epoch_seed, fit, training_device,
+    Checkpoint, EpochMetrics, EpochRunner, FitConfig, LrSchedule, TrainError, WindowedRunner, epoch_seed, fit, training_device,
 };
 use burn::optim::ModuleOptimizer;
 use indicatif::ProgressBar;
@@ -41,6 +41,7 @@ fn config(hidden: usize, max_epochs: usize, seed: u64) -> FitConfig {
         name: format!("model_Low_{hidden}_0.01_16_0"),
         model: StudyLstmConfig { input_size: 1, hidden_size: hidden },
         learning_rate: 0.01,
+        schedule: LrSchedule::Constant,
         max_epochs,
         patience: 15,
         seed,

@@ -4,7 +4,7 @@
 
 use blackbox_trainer::dataset::{SegmentConfig, SegmentSource, SegmentedDataset};
 use blackbox_trainer::model::StudyLstmConfig;
-use blackbox_trainer::training::{EpochRunner, FitConfig, StreamingRunner, fit, training_device};
+use blackbox_trainer::training::{EpochRunner, FitConfig, LrSchedule, StreamingRunner, fit, training_device};
 use indicatif::ProgressBar;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -41,8 +41,15 @@ fn streaming_training_learns_a_circuit_with_memory() {
     let untrained = runner.validate(&model.init(7, &training_device())).unwrap().loss();
 
     let dir = tempfile::tempdir().unwrap();
-    let fit_config =
-        FitConfig { name: "memory".into(), model, learning_rate: 1e-2, max_epochs: 6, patience: 15, seed: 7 };
+    let fit_config = FitConfig {
+        name: "memory".into(),
+        model,
+        learning_rate: 1e-2,
+        schedule: LrSchedule::Constant,
+        max_epochs: 6,
+        patience: 15,
+        seed: 7,
+    };
     let outcome = fit(&runner, &fit_config, &dir.path().join("memory.ckpt"), &ProgressBar::hidden()).unwrap();
     assert!(
         outcome.best_validation_esr < 0.1 * untrained,

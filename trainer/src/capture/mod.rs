@@ -17,6 +17,6 @@ mod take;
 
 pub use checks::LevelFacts;
 pub use error::CaptureError;
-pub use run::{CaptureOutcome, CaptureRun, Recipe, prepare, run_capture, slug, verdict};
+pub use run::{CAPTURE_SCHEDULE, CaptureOutcome, CaptureRun, Recipe, prepare, run_capture, slug, verdict};
 pub use spec::{OutputSpec, check_knobs};
 pub use take::{Alignment, Road, Sections, Take, analyse};

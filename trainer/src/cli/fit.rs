@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::capture::{CaptureRun, OutputSpec, Recipe, Road, Take, prepare, run_capture, slug, verdict};
+use crate::capture::{CAPTURE_SCHEDULE, CaptureRun, OutputSpec, Recipe, Road, Take, prepare, run_capture, slug, verdict};
 use crate::grid::model_progress_bar;
+use crate::training::LrSchedule;
 
 #[derive(Debug, clap::Args)]
 pub struct FitArgs {
@@ -26,8 +27,12 @@ pub struct FitArgs {
     /// Truncation length of backpropagation through time, in samples.
     #[arg(long, default_value_t = Recipe::default().ctx)]
     pub ctx: usize,
+    /// The starting learning rate; it halves after every 5 epochs without a better validation loss.
     #[arg(long, default_value_t = Recipe::default().learning_rate)]
     pub lr: f64,
+    /// Hold the learning rate (the study's way) instead of halving it when validation stalls.
+    #[arg(long)]
+    pub constant_lr: bool,
     /// Maximum epochs (early stopping on the validation section, patience 15).
     #[arg(long, default_value_t = Recipe::default().max_epochs)]
     pub epochs: usize,
@@ -54,19 +59,14 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let out_dir = args.out.unwrap_or_else(|| PathBuf::from("models").join("captures").join(slug(&args.name)));
+    let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("models").join("captures").join(slug(&args.name)));
+    let recipe = recipe(&args);
     let run = CaptureRun {
         input: args.input,
         outputs: args.output,
         name: args.name,
         out_dir,
-        recipe: Recipe {
-            hidden: args.units,
-            ctx: args.ctx,
-            learning_rate: args.lr,
-            max_epochs: args.epochs,
-            ..Recipe::default()
-        },
+        recipe,
         rate: args.rate,
         predictions: args.predictions,
     };
@@ -86,6 +86,19 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
         outcome.model.display()
     );
     Ok(())
+}
+
+/// The training recipe the flags ask for, every flag carried.
+fn recipe(args: &FitArgs) -> Recipe {
+    Recipe {
+        hidden: args.units,
+        ctx: args.ctx,
+        learning_rate: args.lr,
+        schedule: if args.constant_lr { LrSchedule::Constant } else { CAPTURE_SCHEDULE },
+        max_epochs: args.epochs,
+        seed: args.seed,
+        ..Recipe::default()
+    }
 }
 
 fn print_road(road: &Road) {
@@ -111,5 +124,36 @@ fn print_take(spec: &OutputSpec, take: &Take, test_esr: Option<f64>) {
     );
     for warning in &take.warnings {
         println!("  warning: {warning}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        fit: FitArgs,
+    }
+
+    fn parse(extra: &[&str]) -> FitArgs {
+        let base = ["fit", "--input", "dry.wav", "--output", "wet.wav", "--name", "Pedal"];
+        Cli::parse_from(base.iter().chain(extra)).fit
+    }
+
+    #[test]
+    fn every_training_flag_reaches_the_recipe() {
+        let defaults = recipe(&parse(&[]));
+        assert_eq!(defaults.seed, Recipe::default().seed);
+        assert_eq!(defaults.schedule, CAPTURE_SCHEDULE);
+        let asked = recipe(&parse(&[
+            "--units", "48", "--ctx", "64", "--lr", "0.005", "--epochs", "7", "--seed", "9", "--constant-lr",
+        ]));
+        assert_eq!((asked.hidden, asked.ctx, asked.learning_rate, asked.max_epochs), (48, 64, 0.005, 7));
+        assert_eq!(asked.seed, 9);
+        assert_eq!(asked.schedule, LrSchedule::Constant);
     }
 }

@@ -18,7 +18,7 @@ use crate::evaluate::{SongEvaluation, evaluate_song};
 use crate::model::StudyLstmConfig;
 use crate::report::{self, ModelResult, SongResult, TestFigures};
 use crate::training::{
-    FitConfig, FitOutcome, SEGMENTS_PER_BATCH, StreamingRunner, WindowedRunner, fit, training_device,
+    FitConfig, FitOutcome, LrSchedule, SEGMENTS_PER_BATCH, StreamingRunner, WindowedRunner, fit, training_device,
 };
 
 /// Settings shared by every model of one run.
@@ -98,6 +98,8 @@ pub fn fit_config(cell: &GridCell, input_size: usize, settings: &JobSettings, st
         name: store.stem(cell),
         model: StudyLstmConfig { input_size, hidden_size: cell.units },
         learning_rate: cell.learning_rate,
+        // The study's rate, held.
+        schedule: LrSchedule::Constant,
         max_epochs: settings.max_epochs,
         patience: settings.patience,
         seed: settings.seed * 1000 + cell.number as u64,

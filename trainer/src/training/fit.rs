@@ -14,6 +14,7 @@ use super::TrainError;
 use crate::model::{StudyLstm, StudyLstmConfig};
 use crate::report::SongResult;
 use super::History;
+use super::schedule::LrSchedule;
 
 /// One model's training settings.
 #[derive(Clone, Debug)]
@@ -21,7 +22,9 @@ pub struct FitConfig {
     /// The model's study name; it keys the checkpoint.
     pub name: String,
     pub model: StudyLstmConfig,
+    /// The starting rate; `schedule` moves it from there.
     pub learning_rate: f64,
+    pub schedule: LrSchedule,
     pub max_epochs: usize,
     pub patience: usize,
     /// Seeds the initial weights and every epoch's batch order.
@@ -141,8 +144,9 @@ pub fn fit(
         progress.reset();
         progress.set_message(format!("epoch {}/{}", epoch + 1, config.max_epochs));
         let started = Instant::now();
+        let learning_rate = config.schedule.rate(config.learning_rate, &state.history.val_loss);
         let (trained, train) =
-            runner.train_epoch(model, &mut optimizer, config.learning_rate, epoch_seed(config.seed, epoch), progress)?;
+            runner.train_epoch(model, &mut optimizer, learning_rate, epoch_seed(config.seed, epoch), progress)?;
         model = trained;
         let validation = runner.validate(&model.valid())?;
         state.train_seconds += started.elapsed().as_secs_f64();
@@ -169,7 +173,7 @@ pub fn fit(
         if progress.is_hidden() {
             // No bar to show the epoch on (a log file): one line per epoch instead.
             eprintln!(
-                "{} epoch {}/{}: loss {:.5} val_loss {:.5} ({:.1} s)",
+                "{} epoch {}/{}: lr {learning_rate:.2e} loss {:.5} val_loss {:.5} ({:.1} s)",
                 config.name,
                 epoch + 1,
                 config.max_epochs,

@@ -9,6 +9,7 @@ mod early_stopping;
 mod fit;
 mod history;
 mod loss;
+mod schedule;
 mod streaming;
 mod windowed;
 
@@ -19,6 +20,7 @@ pub use early_stopping::{EarlyStopping, Verdict};
 pub use history::History;
 pub use fit::{EpochRunner, FitConfig, FitOutcome, TrainedFigures, epoch_seed, fit, training_device};
 pub use loss::{ESR_EPSILON, EpochMetrics, PRE_EMPHASIS, SignalPower, esr_loss, pre_emphasis, streaming_loss};
+pub use schedule::LrSchedule;
 pub use streaming::{SEGMENTS_PER_BATCH, StreamingRunner};
 pub use windowed::WindowedRunner;
 
