@@ -57,10 +57,10 @@ impl Simd for Avx2 {
         unsafe { _mm256_max_ps(a, b) }
     }
     #[inline(always)]
-    fn recip(self, a: __m256) -> __m256 {
+    fn div(self, a: __m256, b: __m256) -> __m256 {
         // rcp_ps has only 12 bits; one Newton step gives ~2^-23, short of the 1e-6 the activations promise near
         // their extremes, so divide.
-        unsafe { _mm256_div_ps(_mm256_set1_ps(1.0), a) }
+        unsafe { _mm256_div_ps(a, b) }
     }
     #[inline(always)]
     fn abs(self, a: __m256) -> __m256 {

@@ -55,8 +55,10 @@ pub trait Simd: Copy {
     fn min(self, a: Self::V, b: Self::V) -> Self::V;
     /// `if a > b { a } else { b }` lane-wise.
     fn max(self, a: Self::V, b: Self::V) -> Self::V;
-    /// `1 / a` to within a few units in the last place.
-    fn recip(self, a: Self::V) -> Self::V;
+    /// `a / b`, correctly rounded (a divide on every set: the reciprocal estimates and a Newton step fall short of
+    /// the activations' promised accuracy near their extremes, and the streaming step measured faster with the
+    /// divide).
+    fn div(self, a: Self::V, b: Self::V) -> Self::V;
     fn abs(self, a: Self::V) -> Self::V;
     /// The magnitude of `magnitude` with the sign of `sign`.
     fn copysign(self, magnitude: Self::V, sign: Self::V) -> Self::V;

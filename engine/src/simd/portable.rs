@@ -64,8 +64,8 @@ impl Simd for Portable {
         zip(a, b, |x, y| if x > y { x } else { y })
     }
     #[inline(always)]
-    fn recip(self, a: Lanes) -> Lanes {
-        map(a, |x| 1.0 / x)
+    fn div(self, a: Lanes, b: Lanes) -> Lanes {
+        zip(a, b, |x, y| x / y)
     }
     #[inline(always)]
     fn abs(self, a: Lanes) -> Lanes {

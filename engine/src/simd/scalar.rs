@@ -51,8 +51,8 @@ impl Simd for Scalar {
         if a > b { a } else { b }
     }
     #[inline(always)]
-    fn recip(self, a: f32) -> f32 {
-        1.0 / a
+    fn div(self, a: f32, b: f32) -> f32 {
+        a / b
     }
     #[inline(always)]
     fn abs(self, a: f32) -> f32 {
