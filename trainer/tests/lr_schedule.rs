@@ -99,3 +99,20 @@ fn a_resumed_run_continues_at_the_rate_it_had_reached() {
     let rates: Vec<f64> = first.rates.borrow().iter().chain(second.rates.borrow().iter()).copied().collect();
     assert_eq!(rates, [0.01, 0.01, 0.01, 0.01, 0.005, 0.005, 0.0025, 0.0025]);
 }
+
+#[test]
+fn a_plateau_cut_gives_the_lowered_rate_the_whole_patience() {
+    let dir = tempfile::tempdir().unwrap();
+    // One improvement, then a stall that no rate ends.
+    let mut validation = vec![1.0];
+    validation.resize(50, 2.0);
+    let runner = Scripted::new(validation, None);
+    let config = FitConfig { patience: 3, ..config(PLATEAU, 50) };
+    let outcome = fit(&runner, &config, &dir.path().join("stall.ckpt"), &ProgressBar::hidden()).unwrap();
+    // Cuts before epochs 3, 5, ..., 21 (the tenth reaches the floor) each restart the count of 3; held at the
+    // floor, epochs 21 to 23 stall and end the run. Without the restart it would end after epoch 3.
+    assert_eq!(outcome.epochs_run, 24);
+    let rates = runner.rates.borrow();
+    assert_eq!(rates[2..4], [0.01, 0.005]);
+    assert_eq!(*rates.last().unwrap(), 1e-5);
+}

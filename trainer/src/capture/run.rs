@@ -45,7 +45,8 @@ pub const CAPTURE_SCHEDULE: LrSchedule = LrSchedule::Plateau { factor: 0.5, pati
 
 impl Default for Recipe {
     /// 64 units: on the real TS9 pair, with the plateau schedule, 64 units tested at 0.087-0.10 % over four seeds
-    /// where 32 gave 0.11-0.23 %; the engine streams 64 units at about 37x real time on one AVX-512 core.
+    /// where 32 gave 0.11-0.23 % (the README's "Measured" has today's seeds); the engine streams 64 units at
+    /// 37-74x real time on one AVX-512 core.
     fn default() -> Self {
         Recipe {
             hidden: 64,

@@ -30,9 +30,10 @@ pub struct FitArgs {
     /// The starting learning rate; it halves after every 5 epochs without a better validation loss.
     #[arg(long, default_value_t = Recipe::default().learning_rate)]
     pub lr: f64,
-    /// Hold the learning rate (the study's way) instead of halving it when validation stalls.
-    #[arg(long)]
-    pub constant_lr: bool,
+    /// How the learning rate moves: plateau (halve after 5 epochs without a better validation loss),
+    /// exponential (x 0.95 every epoch) or constant (the study's way).
+    #[arg(long, value_enum, default_value_t = ScheduleArg::Plateau)]
+    pub schedule: ScheduleArg,
     /// Maximum epochs (early stopping on the validation section, patience 15).
     #[arg(long, default_value_t = Recipe::default().max_epochs)]
     pub epochs: usize,
@@ -88,13 +89,24 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScheduleArg {
+    Plateau,
+    Exponential,
+    Constant,
+}
+
 /// The training recipe the flags ask for, every flag carried.
 fn recipe(args: &FitArgs) -> Recipe {
     Recipe {
         hidden: args.units,
         ctx: args.ctx,
         learning_rate: args.lr,
-        schedule: if args.constant_lr { LrSchedule::Constant } else { CAPTURE_SCHEDULE },
+        schedule: match args.schedule {
+            ScheduleArg::Plateau => CAPTURE_SCHEDULE,
+            ScheduleArg::Exponential => LrSchedule::Exponential { factor: 0.95, floor: 1e-5 },
+            ScheduleArg::Constant => LrSchedule::Constant,
+        },
         max_epochs: args.epochs,
         seed: args.seed,
         ..Recipe::default()
@@ -150,7 +162,7 @@ mod tests {
         assert_eq!(defaults.seed, Recipe::default().seed);
         assert_eq!(defaults.schedule, CAPTURE_SCHEDULE);
         let asked = recipe(&parse(&[
-            "--units", "48", "--ctx", "64", "--lr", "0.005", "--epochs", "7", "--seed", "9", "--constant-lr",
+            "--units", "48", "--ctx", "64", "--lr", "0.005", "--epochs", "7", "--seed", "9", "--schedule", "constant",
         ]));
         assert_eq!((asked.hidden, asked.ctx, asked.learning_rate, asked.max_epochs), (48, 64, 0.005, 7));
         assert_eq!(asked.seed, 9);

@@ -45,6 +45,11 @@ impl EarlyStopping {
         if self.wait >= self.patience { Verdict::Stop } else { Verdict::Continue }
     }
 
+    /// Starts the count of epochs without improvement again (the best so far is kept).
+    pub fn restart_wait(&mut self) {
+        self.wait = 0;
+    }
+
     pub fn best(&self) -> Option<f32> {
         self.best
     }

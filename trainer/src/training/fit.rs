@@ -145,6 +145,9 @@ pub fn fit(
         progress.set_message(format!("epoch {}/{}", epoch + 1, config.max_epochs));
         let started = Instant::now();
         let learning_rate = config.schedule.rate(config.learning_rate, &state.history.val_loss);
+        if config.schedule.cuts_before_next_epoch(config.learning_rate, &state.history.val_loss) {
+            state.early_stopping.restart_wait();
+        }
         let (trained, train) =
             runner.train_epoch(model, &mut optimizer, learning_rate, epoch_seed(config.seed, epoch), progress)?;
         model = trained;
