@@ -7,6 +7,7 @@ pub mod capture;
 pub mod cli;
 pub mod dataset;
 pub mod fused_lstm;
+pub mod memory;
 pub mod model;
 pub mod synth;
 pub mod evaluate;
