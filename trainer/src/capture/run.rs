@@ -39,8 +39,8 @@ pub struct Recipe {
     pub seed: u64,
 }
 
-/// Halve the rate after 5 stalled epochs: with early stopping's patience of 15 a stall gets two cuts before it
-/// ends the run.
+/// Halve the rate after 5 stalled epochs. Each cut starts early stopping's count of 15 again, so a run ends once
+/// lowering the rate has stopped helping (or at the floor, 10 cuts down), not at a lucky epoch of a noisy stretch.
 pub const CAPTURE_SCHEDULE: LrSchedule = LrSchedule::Plateau { factor: 0.5, patience: 5, floor: 1e-5 };
 
 impl Default for Recipe {

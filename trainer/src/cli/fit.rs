@@ -27,7 +27,7 @@ pub struct FitArgs {
     /// Truncation length of backpropagation through time, in samples.
     #[arg(long, default_value_t = Recipe::default().ctx)]
     pub ctx: usize,
-    /// The starting learning rate; it halves after every 5 epochs without a better validation loss.
+    /// The starting learning rate; `--schedule` says how it moves from there.
     #[arg(long, default_value_t = Recipe::default().learning_rate)]
     pub lr: f64,
     /// How the learning rate moves: plateau (halve after 5 epochs without a better validation loss),
@@ -60,8 +60,8 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("models").join("captures").join(slug(&args.name)));
     let recipe = recipe(&args);
+    let out_dir = args.out.unwrap_or_else(|| PathBuf::from("models").join("captures").join(slug(&args.name)));
     let run = CaptureRun {
         input: args.input,
         outputs: args.output,
