@@ -44,9 +44,10 @@ pub struct Recipe {
 pub const CAPTURE_SCHEDULE: LrSchedule = LrSchedule::Plateau { factor: 0.5, patience: 5, floor: 1e-5 };
 
 impl Default for Recipe {
-    /// 64 units: on the real TS9 pair, with the plateau schedule, 64 units tested at 0.087-0.10 % over four seeds
-    /// where 32 gave 0.11-0.23 % (the README's "Measured" has today's seeds); the engine streams 64 units at
-    /// 37-74x real time on one AVX-512 core.
+    /// 64 units: on the real TS9 pair, with the plateau schedule and before the early-stopping restart, 64 units
+    /// tested at 0.087-0.10 % over four seeds where 32 gave 0.11-0.23 %; with the restart and today's activations
+    /// the same seeds give 0.05-0.28 % (the README's "Measured" has both). The engine streams 64 units at 37-74x
+    /// real time on one AVX-512 core.
     fn default() -> Self {
         Recipe {
             hidden: 64,
