@@ -4,7 +4,11 @@
 
 use blackbox_trainer::dataset::{SegmentConfig, SegmentSource, SegmentedDataset};
 use blackbox_trainer::model::StudyLstmConfig;
-use blackbox_trainer::training::{EpochRunner, FitConfig, LrSchedule, StreamingRunner, fit, training_device};
+use blackbox_trainer::training::{
+    EpochMetrics, EpochRunner, FitConfig, LrSchedule, SignalPower, StreamingRunner, fit, streaming_loss,
+    training_device,
+};
+use burn::tensor::{Tensor, TensorData};
 use indicatif::ProgressBar;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -73,4 +77,37 @@ fn a_conditioned_dataset_feeds_the_knob_as_a_second_input() {
     let model = StudyLstmConfig { input_size: 2, hidden_size: 4 }.init(1, &training_device());
     let metrics = runner.validate(&model).unwrap();
     assert!(metrics.loss().is_finite());
+}
+
+/// Validation streams long segments in several forward calls (to keep each call's hidden states in cache); the
+/// loss must be exactly the one a single call over each whole segment gives.
+#[test]
+fn validation_in_pieces_scores_exactly_as_one_pass() {
+    let sources = vec![take(5, 90_000), take(6, 90_000)];
+    let config = SegmentConfig { segment: 20_000, warmup: 300, train_fraction: 0.5, seed: 25 };
+    let data = SegmentedDataset::new(sources, &config).unwrap();
+    let device = training_device();
+    let runner = StreamingRunner { data: &data, batch_size: 3, truncation: 32, device: device.clone() };
+    let model = StudyLstmConfig { input_size: 1, hidden_size: 16 }.init(3, &device);
+
+    let mut one_pass = EpochMetrics::default();
+    for segments in data.validation_batches(runner.batch_size) {
+        let batch = data.batch(&segments);
+        let (rows, steps, scored) = (batch.batch, batch.steps, batch.scored());
+        let x = Tensor::<3>::from_data(TensorData::new(batch.x.clone(), [rows, steps, 1]), &device);
+        let (y, _) = model.forward_sequence(x, None).unwrap();
+        let y = y.reshape([rows, steps]);
+        let prediction = y.clone().slice([0..rows, batch.warmup..steps]);
+        let before = y.slice([0..rows, batch.warmup - 1..batch.warmup]);
+        let target = Tensor::<2>::from_data(TensorData::new(batch.y.clone(), [rows, scored]), &device);
+        let target_before = Tensor::<2>::from_data(TensorData::new(batch.wet_before.clone(), [rows, 1]), &device);
+        let power = SignalPower::of(&batch.y, &batch.wet_before, scored);
+        let loss = streaming_loss(prediction.clone(), target, before, target_before, power).into_scalar::<f32>();
+        let values = prediction.into_data().try_into_vec::<f32>().unwrap();
+        one_pass.add_batch(loss, &batch.y, &values);
+    }
+    let pieces = runner.validate(&model).unwrap();
+    assert!(one_pass.loss().is_finite() && one_pass.loss() > 0.0);
+    assert_eq!(pieces.loss().to_bits(), one_pass.loss().to_bits(), "{} vs {}", pieces.loss(), one_pass.loss());
+    assert_eq!(pieces.mse().to_bits(), one_pass.mse().to_bits());
 }

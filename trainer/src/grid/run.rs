@@ -98,8 +98,10 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
                             overall.inc(1);
                             say(&multi, format!("finished {name}"));
                             let _guard = report_lock.lock().expect("reports");
-                            if let Err(e) = write_reports(run, &store, &every_cell, &grid_info, &data) {
-                                say(&multi, format!("warning: reports not updated: {e:#}"));
+                            let started = std::time::Instant::now();
+                            match write_reports(run, &store, &every_cell, &grid_info, &data) {
+                                Ok(()) => say(&multi, format!("reports rewritten in {:.1} s", started.elapsed().as_secs_f64())),
+                                Err(e) => say(&multi, format!("warning: reports not updated: {e:#}")),
                             }
                         }
                         Err(e) => {

@@ -151,7 +151,9 @@ pub fn fit(
         let (trained, train) =
             runner.train_epoch(model, &mut optimizer, learning_rate, epoch_seed(config.seed, epoch), progress)?;
         model = trained;
+        let validation_started = Instant::now();
         let validation = runner.validate(&model.valid())?;
+        let validation_seconds = validation_started.elapsed().as_secs_f64();
         state.train_seconds += started.elapsed().as_secs_f64();
 
         let history = &mut state.history;
@@ -176,7 +178,7 @@ pub fn fit(
         if progress.is_hidden() {
             // No bar to show the epoch on (a log file): one line per epoch instead.
             eprintln!(
-                "{} epoch {}/{}: lr {learning_rate:.2e} loss {:.5} val_loss {:.5} ({:.1} s)",
+                "{} epoch {}/{}: lr {learning_rate:.2e} loss {:.5} val_loss {:.5} ({:.1} s, validation {validation_seconds:.1} s)",
                 config.name,
                 epoch + 1,
                 config.max_epochs,
