@@ -7,6 +7,7 @@ mod excerpt;
 mod job;
 mod pair_check;
 mod provenance;
+mod queue;
 mod rebuild;
 mod run;
 mod store;

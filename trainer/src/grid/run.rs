@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -10,6 +10,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use super::excerpt::best_model_excerpt;
 use super::job::{GainData, JobSettings, run_cell};
 use super::provenance::provenance_of;
+use super::queue::run_queue;
 use super::store::GridStore;
 use super::{GridCell, cells_for};
 use crate::dataset::{Device, Song, Split, load_gain};
@@ -50,11 +51,11 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
     let every_cell = cells_for(&device.settings(&run.data)?);
     let mut summary = GridSummary::default();
 
-    let mut pending = VecDeque::new();
+    let mut pending = Vec::new();
     for cell in &run.cells {
         match store.finished(cell) {
             Some(_) => summary.skipped.push(store.stem(cell)),
-            None => pending.push_back(*cell),
+            None => pending.push(*cell),
         }
     }
     let mut gains: Vec<Gain> = run.cells.iter().map(|c| c.gain).collect();
@@ -81,38 +82,31 @@ pub fn run_grid(run: &GridRun) -> anyhow::Result<GridSummary> {
     overall.set_position(summary.skipped.len() as u64);
     overall.enable_steady_tick(Duration::from_secs(1));
 
-    let queue = Mutex::new(pending);
     let outcome = Mutex::new(&mut summary);
     let report_lock = Mutex::new(());
-    std::thread::scope(|scope| {
-        for _ in 0..run.jobs.max(1) {
-            scope.spawn(|| {
-                let bar = multi.add(model_progress_bar());
-                while let Some(cell) = queue.lock().expect("queue").pop_front() {
-                    let name = store.stem(&cell);
-                    let result = run_cell(&cell, &data[&cell.gain], &run.settings, &store, &bar);
-                    let mut summary = outcome.lock().expect("summary");
-                    match result {
-                        Ok(_) => {
-                            summary.trained.push(name.clone());
-                            overall.inc(1);
-                            say(&multi, format!("finished {name}"));
-                            let _guard = report_lock.lock().expect("reports");
-                            let started = std::time::Instant::now();
-                            match write_reports(run, &store, &every_cell, &grid_info, &data) {
-                                Ok(()) => say(&multi, format!("reports rewritten in {:.1} s", started.elapsed().as_secs_f64())),
-                                Err(e) => say(&multi, format!("warning: reports not updated: {e:#}")),
-                            }
-                        }
-                        Err(e) => {
-                            say(&multi, format!("error: {name}: {e:#}"));
-                            summary.failed.push((name, format!("{e:#}")));
-                        }
+    run_queue(pending, run.jobs, |next| {
+        let bar = multi.add(model_progress_bar());
+        while let Some(cell) = next() {
+            let name = store.stem(&cell);
+            match run_cell(&cell, &data[&cell.gain], &run.settings, &store, &bar) {
+                Ok(_) => {
+                    outcome.lock().expect("summary").trained.push(name.clone());
+                    overall.inc(1);
+                    say(&multi, format!("finished {name}"));
+                    let _guard = report_lock.lock().expect("reports");
+                    let started = std::time::Instant::now();
+                    match write_reports(run, &store, &every_cell, &grid_info, &data) {
+                        Ok(()) => say(&multi, format!("reports rewritten in {:.1} s", started.elapsed().as_secs_f64())),
+                        Err(e) => say(&multi, format!("warning: reports not updated: {e:#}")),
                     }
                 }
-                bar.finish_and_clear();
-            });
+                Err(e) => {
+                    say(&multi, format!("error: {name}: {e:#}"));
+                    outcome.lock().expect("summary").failed.push((name, format!("{e:#}")));
+                }
+            }
         }
+        bar.finish_and_clear();
     });
     overall.finish();
     // Each finished model already rewrote the reports; only a run that trained nothing still owes them.
