@@ -236,6 +236,27 @@ fn the_markdown_states_provenance_and_the_alignment_note_and_lists_every_model()
 }
 
 #[test]
+fn the_study_grids_print_the_study_s_published_figures_beside_ours() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = synthetic_grid(TrainingMethod::Windowed, 5);
+    write_grid_report(dir.path(), &stand_in_grid(), &results, None).unwrap();
+    let md = std::fs::read_to_string(dir.path().join("results.md")).unwrap();
+    let section = md.split("## The study's published figures beside ours").nth(1).expect("the section is there");
+    assert!(section.contains("**Ours are stand-in data**"));
+    // Cell 0 is Low / 44 / 64 / 0.01, published at 2.24 %; cell 35, High / 88 / 96 / 1e-4, at 3.50 %.
+    let songs: Vec<String> = SONGS.iter().map(|s| s.to_string()).collect();
+    let ours = |n: usize| format!("{:.2}", f64::from(results[n].mean_esr(&songs, EsrMode::Study).unwrap()) * 100.0);
+    assert!(section.contains(&format!("| 0 | Low / 44 / 64 / 0.01 | 2.24 | {} |", ours(0))), "{section}");
+    assert!(section.contains("| 35 | High / 88 / 96 / 0.0001 | 3.50 |"), "{section}");
+
+    let other = GridInfo { effect: "DS-1".into(), experiment: "Mine".into(), ..stand_in_grid() };
+    let other_dir = tempfile::tempdir().unwrap();
+    write_grid_report(other_dir.path(), &other, &results, None).unwrap();
+    let md = std::fs::read_to_string(other_dir.path().join("results.md")).unwrap();
+    assert!(!md.contains("published figures"), "only the study's two grids have published figures");
+}
+
+#[test]
 fn real_recordings_are_labelled_as_such_and_never_as_stand_in() {
     let dir = tempfile::tempdir().unwrap();
     let grid =

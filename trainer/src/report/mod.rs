@@ -20,6 +20,7 @@ mod output;
 mod plots;
 mod results_csv;
 mod results_md;
+mod study_figures;
 
 use std::path::Path;
 

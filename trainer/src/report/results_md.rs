@@ -12,6 +12,7 @@ use super::grid_stats::{format_lr, in_grid_order, setting_rank};
 use super::inputs::{EsrMode, GridInfo, ModelResult};
 use super::output::write_atomically;
 use super::results_csv::method_name;
+use super::study_figures::{STUDY_SONG, published_esr};
 
 /// The paragraph every grid report carries about the study's one-sample-late test.
 pub const ALIGNMENT_NOTE: &str = "The study's own test compared the window ending at t against wet[t+1], one \
@@ -75,6 +76,7 @@ fn render(grid: &GridInfo, results: &[ModelResult], songs: &[String], figures: &
     write_overview(&mut md, results, songs);
     write_shift_floors(&mut md, results, songs);
     write_model_table(&mut md, results, songs);
+    write_study_figures(&mut md, grid, results, songs);
     write_figures(&mut md, figures);
     md
 }
@@ -184,6 +186,61 @@ fn write_model_table(md: &mut String, results: &[ModelResult], songs: &[String])
         }
         let means = EsrMode::ALL.map(|mode| percent(result.mean_esr(songs, mode)));
         let _ = writeln!(md, " {} |", means.join(" / "));
+    }
+    let _ = writeln!(md);
+}
+
+/// The study's published ESR of each cell beside ours, for the study's own two grids.
+fn write_study_figures(md: &mut String, grid: &GridInfo, results: &[ModelResult], songs: &[String]) {
+    let rows: Vec<(&ModelResult, f32)> = in_grid_order(results)
+        .into_iter()
+        .filter_map(|r| {
+            let m = &r.metadata;
+            published_esr(&grid.effect, &grid.experiment, m.gain, m.context, m.hidden_size, m.learning_rate)
+                .map(|esr| (r, esr))
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "## The study's published figures beside ours
+");
+    let _ = writeln!(
+        md,
+        "The study's test ESR of each cell, on its song {STUDY_SONG} recorded through the real device and scored one \
+         sample late, beside ours: the same one-sample-late figure, the aligned one and the streamed one, each a mean \
+         over our test songs."
+    );
+    let reminder = if grid.data.is_stand_in() {
+        "**Ours are stand-in data**: a modelled circuit and other songs. The columns say how each project's models \
+         did on their own data, not which models are better."
+    } else {
+        "Our songs are not the study's, so the columns say how each project's models did on their own songs, not \
+         which models are better."
+    };
+    let _ = writeln!(md, "{reminder}\n");
+    let _ = writeln!(
+        md,
+        "| # | gain / ctx / units / lr | study: real device, {STUDY_SONG}, 1 sample late (%) | ours: 1 sample late (%) | \
+         ours: aligned (%) | ours: streamed (%) |"
+    );
+    let _ = writeln!(md, "|---|---|---|---|---|---|");
+    for (result, study) in rows {
+        let m = &result.metadata;
+        let ours = |mode| percent(result.mean_esr(songs, mode));
+        let _ = writeln!(
+            md,
+            "| {} | {} / {} / {} / {} | {} | {} | {} | {} |",
+            result.number(),
+            m.gain.name(),
+            m.context,
+            m.hidden_size,
+            format_lr(m.learning_rate),
+            percent(Some(study)),
+            ours(EsrMode::Study),
+            ours(EsrMode::Windowed),
+            ours(EsrMode::Streaming),
+        );
     }
     let _ = writeln!(md);
 }
