@@ -203,8 +203,7 @@ fn write_study_figures(md: &mut String, grid: &GridInfo, results: &[ModelResult]
     if rows.is_empty() {
         return;
     }
-    let _ = writeln!(md, "## The study's published figures beside ours
-");
+    let _ = writeln!(md, "## The study's published figures beside ours\n");
     let _ = writeln!(
         md,
         "The study's test ESR of each cell, on its song {STUDY_SONG} recorded through the real device and scored one \
