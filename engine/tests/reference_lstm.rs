@@ -5,6 +5,7 @@
 mod lstm_support;
 
 use blackbox_engine::lstm::StreamingLstm;
+use blackbox_engine::network::{Network, NetworkStream};
 use blackbox_engine::simd::Kernel;
 use blackbox_engine::model::LstmWeights;
 use lstm_support::{guitar_like, keras_like_weights, max_abs_diff, reference_lstm};
@@ -153,6 +154,57 @@ fn block_in_place_and_per_sample_processing_agree_and_reset_restarts() {
         assert_eq!(in_place, per_sample);
         assert_eq!((lstm.hidden_size(), lstm.input_size()), (20, 1));
         assert_eq!(lstm.kernel_name(), kernel.name());
+    }
+}
+
+#[test]
+fn a_non_finite_sample_inside_a_block_silences_that_sample_and_restarts_the_state() {
+    let weights = keras_like_weights(1, 24, 9);
+    let audio = guitar_like(700, 14);
+    for kernel in available_kernels() {
+        let mut poisoned = audio.clone();
+        poisoned[250] = f32::NAN;
+        let mut lstm = StreamingLstm::with_kernel(&weights, kernel).unwrap();
+        lstm.process_in_place(&mut poisoned);
+        assert_eq!(poisoned[..250], run(&weights, kernel, &audio[..250], &[])[..], "{}", kernel.name());
+        assert_eq!(poisoned[250], 0.0, "{}: the NaN sample must be silent", kernel.name());
+        assert_eq!(poisoned[251..], run(&weights, kernel, &audio[251..], &[])[..], "{}: fresh after it", kernel.name());
+    }
+}
+
+/// The network player runs an LSTM body a piece at a time: with gains, the skip connection and an output that
+/// overflows only after them, it must give exactly what one sample at a time gives, fresh state included.
+#[test]
+fn the_network_player_processes_blocks_exactly_as_single_samples() {
+    let weights = keras_like_weights(1, 16, 10);
+    let mut network = Network::from_lstm(&weights);
+    (network.input_gain, network.output_gain, network.skip) = (4.0, 2.0, true);
+    let mut audio = guitar_like(1_000, 15);
+    // 2e38 into the LSTM is finite; through the skip and the output gain it is not.
+    audio[100] = 5e37;
+    audio[300] = f32::NAN;
+    // Infinite after the input gain.
+    audio[500] = -f32::MAX;
+    for kernel in available_kernels() {
+        let mut one_at_a_time = NetworkStream::with_kernel(&network, kernel).unwrap();
+        let single: Vec<f32> = audio.iter().map(|&x| one_at_a_time.process_sample(x)).collect();
+        assert!(single.iter().all(|y| y.is_finite()));
+        assert_eq!((single[100], single[300], single[500]), (0.0, 0.0, 0.0), "{}", kernel.name());
+        let mut blocks = NetworkStream::with_kernel(&network, kernel).unwrap();
+        let mut out = audio.clone();
+        let mut start = 0;
+        for size in [3, 64, 129, 1, 803] {
+            blocks.process_in_place(&mut out[start..start + size]);
+            start += size;
+        }
+        assert_eq!(out, single, "{}", kernel.name());
+        // After each silenced sample the state is a fresh one.
+        for (from, to) in [(101, 300), (501, 1_000)] {
+            let mut fresh = NetworkStream::with_kernel(&network, kernel).unwrap();
+            let mut part = audio[from..to].to_vec();
+            fresh.process_in_place(&mut part);
+            assert_eq!(out[from..to], part[..], "{}: fresh from {from}", kernel.name());
+        }
     }
 }
 

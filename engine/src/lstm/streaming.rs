@@ -1,9 +1,9 @@
 //! The LSTM that plays: state carried from sample to sample, one step per sample.
 
 use super::packed::{LstmState, PackedLstm};
-use super::step::{Products, Update, layout};
+use super::step::{layout, step};
 use crate::model::{LstmWeights, MAX_INPUTS, ModelError};
-use crate::simd::Kernel;
+use crate::simd::{Kernel, Simd, SimdOp};
 
 /// A one-layer LSTM -> Dense(1) run one sample at a time, as the plugin's audio thread does.
 ///
@@ -79,35 +79,57 @@ impl StreamingLstm {
     }
 
     pub fn process_sample(&mut self, x: f32) -> f32 {
-        if !x.is_finite() {
-            self.reset();
-            return 0.0;
-        }
-        self.inputs[0] = x;
-        let inputs = &self.inputs[..self.packed.inputs];
-        self.kernel.run(Products { p: &self.packed, state: &mut self.state, u: inputs });
-        let (y, cell_sum) = self.kernel.run(Update { p: &self.packed, state: &mut self.state });
-        // The cell state can run off to infinity while tanh keeps the output finite; its sum catches that.
-        if y.is_finite() && cell_sum.is_finite() {
-            y
-        } else {
-            self.reset();
-            0.0
-        }
+        let mut sample = [x];
+        self.process_in_place(&mut sample);
+        sample[0]
     }
 
     /// Processes `input` into `output`; the lengths must match (checked in debug builds; otherwise the shorter
     /// one decides).
     pub fn process_block(&mut self, input: &[f32], output: &mut [f32]) {
         debug_assert_eq!(input.len(), output.len(), "process_block needs equal lengths");
-        for (y, &x) in output.iter_mut().zip(input) {
-            *y = self.process_sample(x);
-        }
+        let n = input.len().min(output.len());
+        output[..n].copy_from_slice(&input[..n]);
+        self.process_in_place(&mut output[..n]);
     }
 
+    /// Runs the whole buffer inside one entry to the kernel's instruction set, so each step's products and cell
+    /// update are compiled together and nothing is dispatched per sample.
     pub fn process_in_place(&mut self, buffer: &mut [f32]) {
-        for sample in buffer {
-            *sample = self.process_sample(*sample);
+        self.kernel.run(Block { p: &self.packed, state: &mut self.state, inputs: &mut self.inputs, samples: buffer });
+    }
+}
+
+/// Steps over `samples` in place.
+struct Block<'a> {
+    p: &'a PackedLstm,
+    state: &'a mut LstmState,
+    inputs: &'a mut [f32; MAX_INPUTS],
+    samples: &'a mut [f32],
+}
+
+impl SimdOp for Block<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<S: Simd>(self, s: S) {
+        let Block { p, state, inputs, samples } = self;
+        let inputs_used = p.inputs.min(MAX_INPUTS);
+        for x in samples.iter_mut() {
+            if !x.is_finite() {
+                state.reset();
+                *x = 0.0;
+                continue;
+            }
+            inputs[0] = *x;
+            let (y, cell_sum) = step(s, p, state, &inputs[..inputs_used]);
+            // The cell state can run off to infinity while tanh keeps the output finite; its sum catches that.
+            *x = if y.is_finite() && cell_sum.is_finite() {
+                y
+            } else {
+                state.reset();
+                0.0
+            };
         }
     }
 }

@@ -98,49 +98,112 @@ impl NetworkStream {
     pub fn reset(&mut self) {
         match &mut self.body {
             Body::Lstm(lstm) => lstm.reset(),
-            Body::Layers(stages) => {
-                for stage in stages {
-                    match stage {
-                        Stage::Recurrent { state, .. } => state.reset(),
-                        Stage::Dense { out, .. } | Stage::Activation { out, .. } => out.fill(0.0),
-                    }
-                }
-            }
+            Body::Layers(stages) => reset_layers(stages),
         }
     }
 
     pub fn process_sample(&mut self, x: f32) -> f32 {
-        if !x.is_finite() {
-            self.reset();
-            return 0.0;
-        }
-        let u = x * self.input_gain;
-        self.inputs[0] = u;
-        let (mut y, health) = match &mut self.body {
-            Body::Lstm(lstm) => (lstm.process_sample(u), 0.0),
-            Body::Layers(stages) => run_layers(self.kernel, stages, &self.inputs[..self.input_count]),
-        };
-        if self.skip {
-            y += u;
-        }
-        y *= self.output_gain;
-        if y.is_finite() && health.is_finite() {
-            y
-        } else {
-            self.reset();
-            0.0
-        }
+        let mut sample = [x];
+        self.process_in_place(&mut sample);
+        sample[0]
     }
 
     pub fn process_block(&mut self, input: &[f32], output: &mut [f32]) {
-        for (y, &x) in output.iter_mut().zip(input) {
-            *y = self.process_sample(x);
-        }
+        let n = input.len().min(output.len());
+        output[..n].copy_from_slice(&input[..n]);
+        self.process_in_place(&mut output[..n]);
     }
 
     pub fn process_in_place(&mut self, samples: &mut [f32]) {
-        for sample in samples {
-            *sample = self.process_sample(*sample);
+        let gains = Gains { input: self.input_gain, output: self.output_gain, skip: self.skip };
+        match &mut self.body {
+            Body::Lstm(lstm) => {
+                for piece in samples.chunks_mut(LSTM_PIECE) {
+                    lstm_piece(lstm, gains, piece);
+                }
+            }
+            Body::Layers(stages) => {
+                for sample in samples {
+                    *sample = layers_sample(self.kernel, stages, &mut self.inputs, self.input_count, *sample, gains);
+                }
+            }
+        }
+    }
+}
+
+/// Samples per pass of the LSTM body (its inputs are kept on the stack for the skip connection).
+const LSTM_PIECE: usize = 64;
+
+#[derive(Clone, Copy)]
+struct Gains {
+    input: f32,
+    output: f32,
+    skip: bool,
+}
+
+impl Gains {
+    fn output(self, y: f32, u: f32) -> f32 {
+        (if self.skip { y + u } else { y }) * self.output
+    }
+}
+
+/// Up to [`LSTM_PIECE`] samples through the LSTM in one kernel entry. A non-finite output after the gains (the
+/// skip of an overflowing input, say) silences that sample and resets the state before the next, exactly as one
+/// sample at a time would: the LSTM reruns from there.
+fn lstm_piece(lstm: &mut StreamingLstm, gains: Gains, piece: &mut [f32]) {
+    let mut dry = [0.0f32; LSTM_PIECE];
+    let dry = &mut dry[..piece.len()];
+    for (u, &x) in dry.iter_mut().zip(piece.iter()) {
+        *u = x * gains.input;
+    }
+    let mut start = 0;
+    while start < piece.len() {
+        piece[start..].copy_from_slice(&dry[start..]);
+        lstm.process_in_place(&mut piece[start..]);
+        let bad = piece[start..].iter().zip(&dry[start..]).position(|(&y, &u)| !gains.output(y, u).is_finite());
+        let end = bad.map_or(piece.len(), |i| start + i);
+        for (y, &u) in piece[start..end].iter_mut().zip(&dry[start..end]) {
+            *y = gains.output(*y, u);
+        }
+        if end == piece.len() {
+            break;
+        }
+        piece[end] = 0.0;
+        lstm.reset();
+        start = end + 1;
+    }
+}
+
+/// One sample through a layer-by-layer body.
+fn layers_sample(
+    kernel: Kernel,
+    stages: &mut [Stage],
+    inputs: &mut [f32; MAX_INPUTS],
+    count: usize,
+    x: f32,
+    gains: Gains,
+) -> f32 {
+    if !x.is_finite() {
+        reset_layers(stages);
+        return 0.0;
+    }
+    let u = x * gains.input;
+    inputs[0] = u;
+    let (y, health) = run_layers(kernel, stages, &inputs[..count]);
+    let y = gains.output(y, u);
+    if y.is_finite() && health.is_finite() {
+        y
+    } else {
+        reset_layers(stages);
+        0.0
+    }
+}
+
+fn reset_layers(stages: &mut [Stage]) {
+    for stage in stages {
+        match stage {
+            Stage::Recurrent { state, .. } => state.reset(),
+            Stage::Dense { out, .. } | Stage::Activation { out, .. } => out.fill(0.0),
         }
     }
 }
