@@ -59,10 +59,16 @@ fn gate_products<S: Simd, const N: usize>(
     z: &mut [f32],
 ) {
     let lanes = S::LANES;
-    // `>=` where `==` holds: told the exact width, LLVM walks the rows with one pointer and negative offsets
-    // from each row's end, and that ran hidden 96 about 10 % slower on AVX-512 (Zen 5: 28.1-28.7x against
-    // 30.9-31.7x real time, same instructions otherwise); with the width unknown it indexes from the row start.
-    assert!(chunk.width >= N * lanes, "a chunk packed for another vector width");
+    // How much the compiler is told about the width decides how it walks the rows, and the two instruction sets
+    // want opposite things (Zen 5, `--example bench`): told the exact width, LLVM uses one pointer with negative
+    // offsets from each row's end, which ran AVX-512 hidden 96 about 10 % slower (27.8x against 30.4x real time)
+    // than indexing each row from its start, which it does when only `>=` is known; AVX2 is 3 % faster the
+    // other way (hidden 64 47.2x against 45.7x).
+    if S::REGISTERS >= 32 {
+        assert!(chunk.width >= N * lanes, "a chunk packed for another vector width");
+    } else {
+        assert_eq!(chunk.width, N * lanes, "a chunk packed for another vector width");
+    }
     let bias = &p.bias.as_slice()[chunk.start..chunk.start + chunk.width];
     let weights = p.recurrent_chunk(chunk);
     let out = &mut z[chunk.start..chunk.start + chunk.width];
