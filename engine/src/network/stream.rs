@@ -160,17 +160,17 @@ fn lstm_piece(lstm: &mut StreamingLstm, gains: Gains, piece: &mut [f32]) {
     while start < piece.len() {
         piece[start..].copy_from_slice(&dry[start..]);
         lstm.process_in_place(&mut piece[start..]);
-        let bad = piece[start..].iter().zip(&dry[start..]).position(|(&y, &u)| !gains.output(y, u).is_finite());
-        let end = bad.map_or(piece.len(), |i| start + i);
-        for (y, &u) in piece[start..end].iter_mut().zip(&dry[start..end]) {
+        let from = start;
+        start = piece.len();
+        for (i, (y, &u)) in piece.iter_mut().zip(dry.iter()).enumerate().skip(from) {
             *y = gains.output(*y, u);
+            if !y.is_finite() {
+                *y = 0.0;
+                lstm.reset();
+                start = i + 1;
+                break;
+            }
         }
-        if end == piece.len() {
-            break;
-        }
-        piece[end] = 0.0;
-        lstm.reset();
-        start = end + 1;
     }
 }
 
