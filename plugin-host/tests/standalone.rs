@@ -12,13 +12,25 @@ use common::output_dir;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-/// A child process killed when the test ends, however it ends.
+/// JACK keeps a registry of running servers in shared memory with room for eight. A server that is killed leaves its
+/// entry behind, and jackd reclaims a dead entry only for a server of the same name: so the test's server has one
+/// fixed name, and every process it starts is asked to end with SIGTERM before it is killed.
+const SERVER: &str = "blackbox-test";
+const REGISTRY: &str = "/dev/shm/jack-shm-registry";
+
+/// A child process ended when the test ends, however it ends: SIGTERM first (jackd then leaves the registry), SIGKILL
+/// if it lingers.
 struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        if let Ok(None) = self.0.try_wait() {
+            unsafe { libc::kill(self.0.id() as i32, libc::SIGTERM) };
+            if wait_with_timeout(&mut self.0, Duration::from_secs(5)).is_none() {
+                let _ = self.0.kill();
+                let _ = self.0.wait();
+            }
+        }
     }
 }
 
@@ -28,9 +40,9 @@ fn standalone_app() -> PathBuf {
     app
 }
 
-fn jack_command(program: &str, server: &str) -> Command {
+fn jack_command(program: &str) -> Command {
     let mut command = Command::new(program);
-    command.env("JACK_DEFAULT_SERVER", server).env("JACK_NO_START_SERVER", "1");
+    command.env("JACK_DEFAULT_SERVER", SERVER).env("JACK_NO_START_SERVER", "1");
     command
 }
 
@@ -40,18 +52,56 @@ fn spawn(mut command: Command, log: &Path) -> Running {
     Running(child.unwrap_or_else(|e| panic!("cannot start {command:?}: {e} (is jackd2 installed?)")))
 }
 
-/// Waits until the server lists `port`.
-fn wait_for_port(server: &str, port: &str) {
+fn port_listed(port: &str) -> bool {
+    let listing = jack_command("jack_lsp").output();
+    listing.is_ok_and(|out| String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == port))
+}
+
+/// Waits until the server lists `port`, which `process` (writing to `log`) should open. Returns what went wrong
+/// instead: the process ended, or 20 s passed.
+fn wait_for_port(port: &str, process: &mut Running, log: &Path) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
-        if let Ok(out) = jack_command("jack_lsp", server).output()
-            && String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == port)
-        {
-            return;
+        if port_listed(port) {
+            return Ok(());
+        }
+        if let Some(status) = process.0.try_wait().unwrap() {
+            let log = std::fs::read_to_string(log).unwrap_or_default();
+            return Err(format!("it ended ({status}) before JACK listed {port}:\n{log}"));
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    panic!("JACK port {port} did not appear within 20 s");
+    let log = std::fs::read_to_string(log).unwrap_or_default();
+    Err(format!("JACK did not list {port} within 20 s:\n{log}"))
+}
+
+fn no_jack_server_runs() -> bool {
+    Command::new("pgrep").args(["-x", "jackd"]).status().is_ok_and(|s| s.code() == Some(1))
+}
+
+/// jackd's dummy backend (JACK's own clock, no sound card). A registry full of entries left by killed servers (of
+/// other names: an older build of this test named its server by process id) stops any new server; with no jackd
+/// running every entry is stale, so the registry is removed, as a reboot would, and the server started again.
+fn start_jackd(dir: &Path) -> Running {
+    let log = dir.join("jackd.log");
+    let start = || {
+        let mut jackd = jack_command("jackd");
+        jackd.args(["--no-realtime", "-n", SERVER, "-d", "dummy", "-r", "48000", "-p", "256"]);
+        let mut running = spawn(jackd, &log);
+        let started = wait_for_port("system:playback_1", &mut running, &log);
+        (running, started)
+    };
+    let (running, started) = start();
+    let Err(why) = started else { return running };
+    if !(why.contains("Too many servers already active") && no_jack_server_runs()) {
+        panic!("jackd did not start: {why}");
+    }
+    drop(running);
+    eprintln!("JACK's server registry holds only stale entries (no jackd runs): removing {REGISTRY}");
+    std::fs::remove_file(REGISTRY).unwrap_or_else(|e| panic!("cannot remove {REGISTRY}: {e}"));
+    let (running, started) = start();
+    started.unwrap_or_else(|why| panic!("jackd did not start after the stale registry was removed: {why}"));
+    running
 }
 
 fn wait_with_timeout(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
@@ -73,27 +123,25 @@ fn rms(x: &[f32]) -> f64 {
 fn the_standalone_app_plays_through_jack_and_quits_cleanly_on_ctrl_c() {
     let app = standalone_app();
     let dir = output_dir("standalone");
-    let server = format!("blackbox-test-{}", std::process::id());
-    let mut jackd = jack_command("jackd", &server);
-    jackd.args(["--no-realtime", "-n", &server, "-d", "dummy", "-r", "48000", "-p", "256"]);
-    let _jackd = spawn(jackd, &dir.join("jackd.log"));
-    wait_for_port(&server, "system:playback_1");
+    let _jackd = start_jackd(&dir);
 
-    let mut blackbox = jack_command(app.to_str().unwrap(), &server);
+    let mut blackbox = jack_command(app.to_str().unwrap());
     blackbox.args(["--backend", "jack", "--no-gui"]);
-    let mut blackbox = spawn(blackbox, &dir.join("blackbox.log"));
-    wait_for_port(&server, "blackbox:input_1");
+    let app_log = dir.join("blackbox.log");
+    let mut blackbox = spawn(blackbox, &app_log);
+    wait_for_port("blackbox:input_1", &mut blackbox, &app_log).unwrap_or_else(|why| panic!("the app: {why}"));
 
     // Ten 880 Hz clicks a second at half scale: the gate opens on them and the model shapes them.
-    let mut metro = jack_command("jack_metro", &server);
+    let mut metro = jack_command("jack_metro");
     metro.args(["-b", "600", "-f", "440", "-A", "0.5", "-D", "40", "-n", "metro"]);
-    let _metro = spawn(metro, &dir.join("metro.log"));
-    wait_for_port(&server, "metro:600_bpm");
-    let connected = jack_command("jack_connect", &server).args(["metro:600_bpm", "blackbox:input_1"]).status().unwrap();
+    let metro_log = dir.join("metro.log");
+    let mut metro = spawn(metro, &metro_log);
+    wait_for_port("metro:600_bpm", &mut metro, &metro_log).unwrap_or_else(|why| panic!("jack_metro: {why}"));
+    let connected = jack_command("jack_connect").args(["metro:600_bpm", "blackbox:input_1"]).status().unwrap();
     assert!(connected.success(), "jack_connect failed");
 
     let recording = dir.join("recorded.wav");
-    let mut rec = jack_command("jack_rec", &server);
+    let mut rec = jack_command("jack_rec");
     rec.arg("-f").arg(&recording).args(["-d", "3", "blackbox:output_1", "metro:600_bpm"]);
     let rec_status = rec.stdout(Stdio::null()).stderr(Stdio::null()).status().unwrap();
     assert!(rec_status.success(), "jack_rec failed");
@@ -102,7 +150,7 @@ fn the_standalone_app_plays_through_jack_and_quits_cleanly_on_ctrl_c() {
     let pid = blackbox.0.id() as i32;
     assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
     let status = wait_with_timeout(&mut blackbox.0, Duration::from_secs(10));
-    let log = std::fs::read_to_string(dir.join("blackbox.log")).unwrap_or_default();
+    let log = std::fs::read_to_string(&app_log).unwrap_or_default();
     assert!(status.is_some_and(|s| s.success()), "after Ctrl-C the app ended with {status:?}:\n{log}");
 
     let (samples, spec) = read_wav(&recording).unwrap();
