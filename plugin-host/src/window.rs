@@ -5,6 +5,7 @@ use std::path::Path;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{ConnectionExt as _, CreateWindowAux, ImageFormat, WindowClass};
 use x11rb::rust_connection::RustConnection;
+use x11rb::wrapper::ConnectionExt as _;
 
 pub struct HostWindow {
     connection: RustConnection,
@@ -45,7 +46,9 @@ impl HostWindow {
             )
             .map_err(|e| e.to_string())?;
         connection.map_window(id).map_err(|e| e.to_string())?;
-        connection.flush().map_err(|e| e.to_string())?;
+        // A round trip, not a flush: the editor reparents into this window over its own connection, and the server
+        // refused that with BadWindow (seen in a clean-clone CI run) when it had not yet read this connection's CreateWindow.
+        connection.sync().map_err(|e| e.to_string())?;
         Ok(HostWindow { connection, id, width, height })
     }
 
