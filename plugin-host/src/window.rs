@@ -47,7 +47,7 @@ impl HostWindow {
             .map_err(|e| e.to_string())?;
         connection.map_window(id).map_err(|e| e.to_string())?;
         // A round trip, not a flush: the editor reparents into this window over its own connection, and the server
-        // refused that with BadWindow (seen in a clean-clone CI run) when it had not yet read this connection's CreateWindow.
+        // refused that with BadWindow (seen in a clean-clone CI run) when it had not yet read our CreateWindow.
         connection.sync().map_err(|e| e.to_string())?;
         Ok(HostWindow { connection, id, width, height })
     }
